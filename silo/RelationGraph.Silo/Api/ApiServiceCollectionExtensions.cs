@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Http.Json;
+
+namespace RelationGraph.Silo.Api;
+
+/// <summary>Registers what the REST API needs: problem details for every error and its JSON conventions.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>Adds problem details, the exception-to-status mapping and UTC timestamps in JSON.</summary>
+    public static IHostApplicationBuilder AddRelationGraphApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        // Binding failures (a non-numeric id or limit) throw, so they reach the handler and answer as problem+json.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new UtcTimestampJsonConverter()));
+        return builder;
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using RelationGraph.Abstractions;
+
+namespace RelationGraph.Silo.Api;
+
+/// <summary>
+/// Maps failures to <c>application/problem+json</c>: bad input 400, an unreachable shard 503, a grain call that
+/// timed out 504, anything else 500 without internals.
+/// </summary>
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid argument", argument.Message),
+            ShardUnavailableException shard => (StatusCodes.Status503ServiceUnavailable, "Shard unavailable", shard.Message),
+            TimeoutException timeout => (StatusCodes.Status504GatewayTimeout, "Timeout", timeout.Message),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The request failed; see the silo log."),
+        };
+        if (status >= StatusCodes.Status500InternalServerError)
+        {
+            LogFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "{Method} {Path} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, PathString path);
+}

@@ -1,0 +1,33 @@
+using RelationGraph.Actors.Configuration;
+using RelationGraph.Actors.Hosting;
+using RelationGraph.Grains;
+using RelationGraph.Persistence;
+
+namespace RelationGraph.Silo.Hosting;
+
+/// <summary>Composes the silo host from RelationGraph's parts, all configured from the <c>RelationGraph</c> section.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Adds sharded storage. Without <c>RelationGraph:ConnectionString</c>, a private PostgreSQL server is started
+    /// from the machine's binaries in <c>RelationGraph:DataDirectory</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddRelationGraphStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRelationGraphStorage();
+        builder.Services.AddOptions<DevelopmentDatabaseOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddSingleton<IMetaDatabaseLocator, DevelopmentMetaDatabaseLocator>();
+        builder.Services.AddHealthChecks().AddCheck<ShardsHealthCheck>("shards");
+        return builder;
+    }
+
+    /// <summary>Adds the actor runtime hosting RelationGraph's grains.</summary>
+    public static IHostApplicationBuilder AddRelationGraphSilo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSilo(silo => silo.AddGrainsFromAssembly(typeof(FollowingGrain).Assembly));
+        builder.Services.AddOptions<SiloOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddOptions<GrainCollectionOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddOptions<SiloMessagingOptions>().BindConfiguration(StorageOptions.SectionName);
+        return builder;
+    }
+}

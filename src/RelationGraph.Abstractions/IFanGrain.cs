@@ -1,0 +1,16 @@
+using RelationGraph.Actors;
+
+namespace RelationGraph.Abstractions;
+
+/// <summary>The grain of one user's fan list, derived from followers' following lists. Keyed by the user id.</summary>
+public interface IFanGrain : IGrainWithIntegerKey
+{
+    /// <summary>Applies a follow or unfollow of this user. Idempotent and order-independent; true when the fan list changed.</summary>
+    Task<bool> ApplyAsync(FollowChanged change);
+
+    /// <summary>A page of this user's fans, newest first.</summary>
+    Task<EdgePage> GetFansAsync(PageRequest page);
+
+    /// <summary>How many users follow this user.</summary>
+    Task<long> GetFanCountAsync();
+}

@@ -1,0 +1,29 @@
+using RelationGraph.Actors;
+
+namespace RelationGraph.Abstractions;
+
+/// <summary>
+/// The grain of one user's following list (the source of truth: the user's own view). Keyed by the user id.
+/// A completed follow or unfollow is visible at once in this grain's list, count and relations.
+/// </summary>
+public interface IFollowingGrain : IGrainWithIntegerKey
+{
+    /// <summary>Follows <paramref name="target"/>. Idempotent; throws <see cref="ArgumentException"/> for a self-follow.</summary>
+    Task<FollowResult> FollowAsync(UserId target);
+
+    /// <summary>Unfollows <paramref name="target"/>. Idempotent.</summary>
+    Task<FollowResult> UnfollowAsync(UserId target);
+
+    /// <summary>A page of the users this user follows, newest first.</summary>
+    Task<EdgePage> GetFollowingAsync(PageRequest page);
+
+    /// <summary>How many users this user follows.</summary>
+    Task<long> GetFollowingCountAsync();
+
+    /// <summary>Whether this user follows <paramref name="target"/>. Interleaves, so mutual relation lookups cannot deadlock.</summary>
+    [AlwaysInterleave]
+    Task<bool> IsFollowingAsync(UserId target);
+
+    /// <summary>How this user and <paramref name="other"/> relate.</summary>
+    Task<Relation> GetRelationAsync(UserId other);
+}

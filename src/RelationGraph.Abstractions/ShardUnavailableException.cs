@@ -1,0 +1,23 @@
+namespace RelationGraph.Abstractions;
+
+/// <summary>A storage shard needed by the call could not be reached; other shards may still serve. Safe to retry later.</summary>
+public sealed class ShardUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ShardUnavailableException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ShardUnavailableException(string message) : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public ShardUnavailableException(string message, Exception innerException) : base(message, innerException)
+    {
+    }
+
+    /// <summary>The unavailable shard, when known.</summary>
+    public string? Shard { get; init; }
+}

@@ -1,0 +1,10 @@
+namespace RelationGraph.Actors;
+
+internal interface IGrainContext
+{
+    GrainId GrainId { get; }
+
+    IGrainFactory GrainFactory { get; }
+
+    void DeactivateOnIdle();
+}

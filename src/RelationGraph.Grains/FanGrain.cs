@@ -1,0 +1,25 @@
+using RelationGraph.Abstractions;
+using RelationGraph.Actors;
+using RelationGraph.Persistence;
+
+namespace RelationGraph.Grains;
+
+/// <summary>Owns one user's fan list, the reverse copy of followers' following rows, and the fan count.</summary>
+public sealed class FanGrain(EdgeStore store) : Grain, IFanGrain
+{
+    private UserId Me => new(GetPrimaryKeyLong());
+
+    public Task<bool> ApplyAsync(FollowChanged change)
+    {
+        if (change.Followee != Me || change.Follower == Me)
+        {
+            throw new ArgumentException($"Event {change} does not belong to the fan list of {Me}.", nameof(change));
+        }
+
+        return store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt);
+    }
+
+    public Task<EdgePage> GetFansAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Fans, Me, page);
+
+    public Task<long> GetFanCountAsync() => store.GetCountAsync(EdgeDirection.Fans, Me);
+}

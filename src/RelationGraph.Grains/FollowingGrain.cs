@@ -1,0 +1,80 @@
+using RelationGraph.Abstractions;
+using RelationGraph.Actors;
+using RelationGraph.Persistence;
+
+namespace RelationGraph.Grains;
+
+/// <summary>
+/// Owns one user's following list, the source of truth. A follow or unfollow is written here first and then
+/// delivered to the followee's <see cref="FanGrain"/>; the caller is answered once both are written.
+/// </summary>
+public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider) : Grain, IFollowingGrain
+{
+    private DateTimeOffset _lastEventAt = DateTimeOffset.MinValue;
+
+    private UserId Me => new(GetPrimaryKeyLong());
+
+    public Task<FollowResult> FollowAsync(UserId target) => ChangeAsync(target, EdgeState.Active);
+
+    public Task<FollowResult> UnfollowAsync(UserId target) => ChangeAsync(target, EdgeState.Removed);
+
+    public Task<EdgePage> GetFollowingAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Following, Me, page);
+
+    public Task<long> GetFollowingCountAsync() => store.GetCountAsync(EdgeDirection.Following, Me);
+
+    public async Task<bool> IsFollowingAsync(UserId target) =>
+        (await store.GetAsync(EdgeDirection.Following, Me, target))?.State == EdgeState.Active;
+
+    public async Task<Relation> GetRelationAsync(UserId other)
+    {
+        RejectSelf(other);
+        var following = IsFollowingAsync(other);
+        var followedBy = GrainFactory.GetGrain<IFollowingGrain>(other.Value).IsFollowingAsync(Me);
+        return new Relation(Me, other, await following, await followedBy);
+    }
+
+    private async Task<FollowResult> ChangeAsync(UserId target, EdgeState state)
+    {
+        RejectSelf(target);
+        var current = await store.GetAsync(EdgeDirection.Following, Me, target);
+        if (current is null && state == EdgeState.Removed)
+        {
+            return new FollowResult(Me, target, Following: false, Changed: false);
+        }
+
+        if (current?.State == state)
+        {
+            // Already so. Re-deliver the stored event: applying it is idempotent, and it repairs a fan copy
+            // that missed it (say its shard was down when the first request wrote the following row).
+            await DeliverAsync(new FollowChanged(Me, target, state, current.EventAt));
+            return new FollowResult(Me, target, state == EdgeState.Active, Changed: false);
+        }
+
+        var change = new FollowChanged(Me, target, state, NextEventTime(current));
+        var changed = await store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt);
+        await DeliverAsync(change);
+        return new FollowResult(Me, target, state == EdgeState.Active, changed);
+    }
+
+    private Task DeliverAsync(FollowChanged change) => GrainFactory.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change);
+
+    /// <summary>
+    /// The next event time: now, but always after this activation's previous event and after the edge's stored
+    /// event, so the write wins last-writer-wins even when clocks differ between silos.
+    /// </summary>
+    private DateTimeOffset NextEventTime(EdgeRecord? current)
+    {
+        var floor = current is null || current.EventAt < _lastEventAt ? _lastEventAt : current.EventAt;
+        var now = EventTime.Truncate(timeProvider.GetUtcNow());
+        _lastEventAt = now > floor ? now : floor + EventTime.Resolution;
+        return _lastEventAt;
+    }
+
+    private void RejectSelf(UserId other)
+    {
+        if (other == Me)
+        {
+            throw new ArgumentException($"User {Me} cannot follow or relate to themselves.", nameof(other));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Npgsql;
+using RelationGraph.Abstractions;
+using RelationGraph.Persistence.Sharding;
+
+namespace RelationGraph.Persistence;
+
+/// <summary>
+/// Reads and writes edges on the owner's shard. Writes are idempotent last-writer-wins applications of events
+/// (see <c>apply_edge</c> in the shard schema); pages are keyset-paginated, newest first.
+/// </summary>
+public sealed class EdgeStore(ShardSet shards)
+{
+    private const string FirstPageSql = """
+        SELECT other_id, event_at FROM edges
+        WHERE owner_id = $1 AND direction = $2 AND state = 1
+        ORDER BY event_at DESC, other_id DESC LIMIT $3
+        """;
+
+    private const string NextPageSql = """
+        SELECT other_id, event_at FROM edges
+        WHERE owner_id = $1 AND direction = $2 AND state = 1 AND (event_at, other_id) < ($4, $5)
+        ORDER BY event_at DESC, other_id DESC LIMIT $3
+        """;
+
+    /// <summary>Applies an event to the <paramref name="direction"/> row of (<paramref name="owner"/>, <paramref name="other"/>); true when its state flipped.</summary>
+    public Task<bool> ApplyAsync(EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, CancellationToken cancellationToken = default) =>
+        shards.For(owner).RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT apply_edge($1, $2, $3, $4, $5)");
+            command.Parameters.Add(new() { Value = owner.Value });
+            command.Parameters.Add(new() { Value = (short)direction });
+            command.Parameters.Add(new() { Value = other.Value });
+            command.Parameters.Add(new() { Value = (short)state });
+            command.Parameters.Add(new() { Value = EventTime.Truncate(eventAt) });
+            return (bool)(await command.ExecuteScalarAsync(ct))!;
+        }, cancellationToken);
+
+    /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>
+    public Task<EdgeRecord?> GetAsync(EdgeDirection direction, UserId owner, UserId other, CancellationToken cancellationToken = default) =>
+        shards.For(owner).RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT state, event_at FROM edges WHERE owner_id = $1 AND direction = $2 AND other_id = $3");
+            command.Parameters.Add(new() { Value = owner.Value });
+            command.Parameters.Add(new() { Value = (short)direction });
+            command.Parameters.Add(new() { Value = other.Value });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
+                ? new EdgeRecord((EdgeState)reader.GetInt16(0), reader.GetFieldValue<DateTimeOffset>(1))
+                : null;
+        }, cancellationToken);
+
+    /// <summary>A page of <paramref name="owner"/>'s active edges in <paramref name="direction"/>, newest first.</summary>
+    public Task<EdgePage> GetPageAsync(EdgeDirection direction, UserId owner, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        page.Validate();
+        var after = page.Cursor is null ? (PageCursor?)null : PageCursor.Decode(page.Cursor);
+        return shards.For(owner).RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand(after is null ? FirstPageSql : NextPageSql);
+            command.Parameters.Add(new() { Value = owner.Value });
+            command.Parameters.Add(new() { Value = (short)direction });
+            command.Parameters.Add(new() { Value = page.Limit + 1 });
+            if (after is { } cursor)
+            {
+                command.Parameters.Add(new() { Value = EventTime.FromMicros(cursor.EventAtMicros) });
+                command.Parameters.Add(new() { Value = cursor.OtherId });
+            }
+
+            var items = new List<Edge>(Math.Min(page.Limit + 1, 64));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(new Edge(new UserId(reader.GetInt64(0)), reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+
+            if (items.Count <= page.Limit)
+            {
+                return new EdgePage(items, null);
+            }
+
+            items.RemoveAt(items.Count - 1);
+            var last = items[^1];
+            return new EdgePage(items, new PageCursor(EventTime.ToMicros(last.Since), last.UserId.Value).Encode());
+        }, cancellationToken);
+    }
+
+    /// <summary>How many active edges <paramref name="owner"/> has in <paramref name="direction"/>.</summary>
+    public Task<long> GetCountAsync(EdgeDirection direction, UserId owner, CancellationToken cancellationToken = default) =>
+        shards.For(owner).RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT count FROM edge_counts WHERE owner_id = $1 AND direction = $2");
+            command.Parameters.Add(new() { Value = owner.Value });
+            command.Parameters.Add(new() { Value = (short)direction });
+            return await command.ExecuteScalarAsync(ct) is long count ? count : 0;
+        }, cancellationToken);
+}

@@ -1,0 +1,61 @@
+using System.Net.Sockets;
+using Npgsql;
+using RelationGraph.Abstractions;
+
+namespace RelationGraph.Persistence.Sharding;
+
+/// <summary>
+/// One physical shard and its connection pool. Every operation on the shard goes through <see cref="RunAsync{T}"/>,
+/// which turns connection-level failures into <see cref="ShardUnavailableException"/> so callers fail fast and clearly.
+/// </summary>
+public sealed class Shard : IAsyncDisposable
+{
+    internal Shard(ShardDatabase database, NpgsqlDataSource dataSource)
+    {
+        Database = database;
+        DataSource = dataSource;
+        Name = $"{database.ShardId} ({database.Database})";
+    }
+
+    /// <summary>The shard's place in the map.</summary>
+    public ShardDatabase Database { get; }
+
+    /// <summary>A name for errors and logs: id and database.</summary>
+    public string Name { get; }
+
+    internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Runs <paramref name="operation"/> against the shard's pool.</summary>
+    public async Task<T> RunAsync<T>(Func<NpgsqlDataSource, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await operation(DataSource, cancellationToken);
+        }
+        catch (Exception exception) when (IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ShardUnavailableException($"Shard {Name} is unavailable: {exception.Message}", exception) { Shard = Name };
+        }
+    }
+
+    /// <summary>Checks that the shard answers a query.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            return await command.ExecuteScalarAsync(ct);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    private static bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.InvalidCatalogName,
+        NpgsqlException => true,
+        SocketException or TimeoutException or IOException => true,
+        _ => false,
+    };
+}

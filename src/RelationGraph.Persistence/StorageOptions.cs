@@ -1,0 +1,23 @@
+namespace RelationGraph.Persistence;
+
+/// <summary>Storage settings, bound from the <c>RelationGraph</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "RelationGraph";
+
+    /// <summary>The meta database (shard map; later membership and reminders). When empty in development, a private server is started.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>How many physical shard databases to create on the meta database's server on first start. Default 4.</summary>
+    public int Shards { get; set; } = 4;
+
+    /// <summary>Physical shard databases on other servers; when given, they replace <see cref="Shards"/> on first start.</summary>
+    public IList<string> ShardConnectionStrings { get; } = [];
+
+    /// <summary>How many virtual shards user ids are hashed onto. Fixed when the map is first created. Default 4096.</summary>
+    public int VirtualShards { get; set; } = 4096;
+
+    /// <summary>How long opening a shard connection may take before the shard counts as unavailable.</summary>
+    public TimeSpan ShardConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+}

@@ -1,0 +1,47 @@
+using RelationGraph.EmbeddedPostgres;
+
+[assembly: AssemblyFixture(typeof(RelationGraph.Tests.Fixtures.PostgresFixture))]
+
+namespace RelationGraph.Tests.Fixtures;
+
+/// <summary>
+/// One private PostgreSQL server for the whole test run, in a temporary directory removed afterwards.
+/// Test classes take their own databases on it (<see cref="NewDatabaseName"/>), so they stay independent.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private int _databases;
+    private DirectoryInfo? _directory;
+    private PostgresServer? _server;
+
+    public PostgresServer Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("relationgraph-tests-");
+        _server = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = _directory.FullName, Ephemeral = true });
+    }
+
+    /// <summary>A database name no other test class uses in this run.</summary>
+    public string NewDatabaseName(string prefix) => $"{prefix}_{Interlocked.Increment(ref _databases)}".ToLowerInvariant();
+
+    /// <summary>A connection string to a database not yet used in this run; the service creates it on start.</summary>
+    public string NewDatabase(string prefix) => Server.GetConnectionString(NewDatabaseName(prefix));
+
+    /// <summary>Starts another server, for tests that stop one shard's server.</summary>
+    public static async Task<(PostgresServer Server, DirectoryInfo Directory)> StartExtraServerAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("relationgraph-tests-extra-");
+        return (await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName, Ephemeral = true }), directory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
+
+        _directory?.Delete(recursive: true);
+    }
+}
