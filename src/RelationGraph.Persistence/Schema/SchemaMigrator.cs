@@ -13,15 +13,15 @@ internal static class SchemaMigrator
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string kind, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Execute(connection, """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    integer PRIMARY KEY,
-                name       text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """, cancellationToken);
         await Execute(connection, $"SELECT pg_advisory_lock({LockKey})", cancellationToken);
         try
         {
+            await Execute(connection, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    integer PRIMARY KEY,
+                    name       text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """, cancellationToken);
             var applied = new HashSet<int>();
             await using (var select = new NpgsqlCommand("SELECT version FROM schema_migrations", connection))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text.Json;
+using RelationGraph.Tests.Fixtures;
+
+namespace RelationGraph.Tests.Api;
+
+public sealed class FollowApiTests(SiloFixture silo) : IClassFixture<SiloFixture>
+{
+    private HttpClient Client => silo.Client;
+
+    [Fact]
+    public async Task Follow_answers_the_documented_shape()
+    {
+        var (a, b) = (silo.NewUser(), silo.NewUser());
+
+        using var response = await Client.PutAsync($"/v1/users/{a}/following/{b}", null, Token);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(a.Value, json.RootElement.GetProperty("userId").GetInt64());
+        Assert.Equal(b.Value, json.RootElement.GetProperty("targetId").GetInt64());
+        Assert.True(json.RootElement.GetProperty("following").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("changed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Follow_twice_is_idempotent()
+    {
+        var (a, b) = (silo.NewUser(), silo.NewUser());
+
+        var first = await Client.FollowAsync(a, b);
+        var second = await Client.FollowAsync(a, b);
+
+        Assert.True(first.Changed);
+        Assert.False(second.Changed);
+        Assert.True(second.Following);
+        Assert.Equal(1, (await Client.CountsAsync(a)).Following);
+        Assert.Equal(1, (await Client.CountsAsync(b)).Fans);
+    }
+
+    [Fact]
+    public async Task Unfollow_twice_is_idempotent_and_unfollowing_a_stranger_changes_nothing()
+    {
+        var (a, b, stranger) = (silo.NewUser(), silo.NewUser(), silo.NewUser());
+        await Client.FollowAsync(a, b);
+
+        var first = await Client.UnfollowAsync(a, b);
+        var second = await Client.UnfollowAsync(a, b);
+        var never = await Client.UnfollowAsync(a, stranger);
+
+        Assert.True(first.Changed);
+        Assert.False(first.Following);
+        Assert.False(second.Changed);
+        Assert.False(never.Changed);
+        Assert.Equal(0, (await Client.CountsAsync(a)).Following);
+        Assert.Equal(0, (await Client.CountsAsync(b)).Fans);
+        Assert.Empty((await Client.FansAsync(b)).Items);
+    }
+
+    [Fact]
+    public async Task A_completed_follow_shows_at_once_in_both_lists_counts_and_relations()
+    {
+        var (a, b) = (silo.NewUser(), silo.NewUser());
+
+        await Client.FollowAsync(a, b);
+
+        Assert.Equal([b], (await Client.FollowingAsync(a)).Items.Select(i => i.UserId));
+        Assert.Equal([a], (await Client.FansAsync(b)).Items.Select(i => i.UserId));
+        Assert.Equal(new Abstractions.Counts(a, 1, 0), await Client.CountsAsync(a));
+        var relation = await Client.RelationAsync(a, b);
+        Assert.True(relation.Following);
+        Assert.False(relation.FollowedBy);
+        Assert.False(relation.Mutual);
+    }
+
+    [Fact]
+    public async Task Following_back_makes_the_relation_mutual_from_both_sides()
+    {
+        var (a, b) = (silo.NewUser(), silo.NewUser());
+
+        await Client.FollowAsync(a, b);
+        await Client.FollowAsync(b, a);
+
+        Assert.True((await Client.RelationAsync(a, b)).Mutual);
+        Assert.True((await Client.RelationAsync(b, a)).Mutual);
+        using var response = await Client.GetAsync($"/v1/users/{a}/relations/{b}", Token);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+        Assert.True(json.RootElement.GetProperty("mutual").GetBoolean());
+        Assert.Equal(b.Value, json.RootElement.GetProperty("otherId").GetInt64());
+    }
+
+    [Fact]
+    public async Task Lists_answer_newest_first_with_utc_timestamps()
+    {
+        var a = silo.NewUser();
+        var followed = new[] { silo.NewUser(), silo.NewUser(), silo.NewUser() };
+        foreach (var b in followed)
+        {
+            await Client.FollowAsync(a, b);
+        }
+
+        using var response = await Client.GetAsync($"/v1/users/{a}/following?limit=2", Token);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+        var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal([followed[2].Value, followed[1].Value], items.Select(i => i.GetProperty("userId").GetInt64()));
+        Assert.EndsWith("Z", items[0].GetProperty("since").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.String, json.RootElement.GetProperty("nextCursor").ValueKind);
+        var rest = await Client.FollowingAsync(a, 2, json.RootElement.GetProperty("nextCursor").GetString());
+        Assert.Equal([followed[0]], rest.Items.Select(i => i.UserId));
+        Assert.Null(rest.NextCursor);
+    }
+
+    [Theory]
+    [InlineData("PUT", "/v1/users/abc/following/2")]
+    [InlineData("PUT", "/v1/users/1/following/xyz")]
+    [InlineData("PUT", "/v1/users/0/following/2")]
+    [InlineData("PUT", "/v1/users/-5/following/2")]
+    [InlineData("PUT", "/v1/users/1/following/99999999999999999999")]
+    [InlineData("DELETE", "/v1/users/0/following/2")]
+    [InlineData("GET", "/v1/users/abc/following")]
+    [InlineData("GET", "/v1/users/0/fans")]
+    [InlineData("GET", "/v1/users/1/following?limit=0")]
+    [InlineData("GET", "/v1/users/1/following?limit=1001")]
+    [InlineData("GET", "/v1/users/1/fans?limit=ten")]
+    [InlineData("GET", "/v1/users/1/following?cursor=not-a-cursor")]
+    [InlineData("GET", "/v1/users/1/fans?cursor=AQAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("GET", "/v1/users/x/counts")]
+    [InlineData("GET", "/v1/users/1/relations/0")]
+    [InlineData("GET", "/v1/users/1/relations/1")]
+    public async Task Bad_input_answers_400_problem_json(string method, string uri)
+    {
+        using var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), uri), Token);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_self_follow_answers_400_and_writes_nothing()
+    {
+        var a = silo.NewUser();
+
+        using var response = await Client.PutAsync($"/v1/users/{a}/following/{a}", null, Token);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("themselves", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(new Abstractions.Counts(a, 0, 0), await Client.CountsAsync(a));
+        Assert.Empty((await Client.FollowingAsync(a)).Items);
+    }
+
+    [Fact]
+    public async Task Health_answers_200_when_every_shard_is_reachable()
+    {
+        using var response = await Client.GetAsync("/health", Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboard_lists_activations_by_grain_type()
+    {
+        var (a, b) = (silo.NewUser(), silo.NewUser());
+        await Client.FollowAsync(a, b);
+
+        using var page = await Client.GetAsync("/dashboard", Token);
+        using var snapshot = JsonDocument.Parse(await Client.GetStringAsync("/dashboard/api/activations", Token));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var types = snapshot.RootElement.GetProperty("grainTypes").EnumerateArray().Select(t => t.GetProperty("grainType").GetString()).ToList();
+        Assert.Contains("following", types);
+        Assert.Contains("fan", types);
+        Assert.True(snapshot.RootElement.GetProperty("activations").GetInt32() >= 2);
+    }
+
+    internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        return problem;
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+}

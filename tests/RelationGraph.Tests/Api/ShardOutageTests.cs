@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using RelationGraph.Abstractions;
+using RelationGraph.EmbeddedPostgres;
+using RelationGraph.Persistence.Sharding;
+using RelationGraph.Tests.Fixtures;
+
+namespace RelationGraph.Tests.Api;
+
+/// <summary>Shard 3 lives on a server of its own, which these tests stop while the other shards keep serving.</summary>
+public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassFixture<ShardOutageTests.Fixture>
+{
+    private HttpClient Client => fixture.Client;
+
+    [Fact]
+    public async Task A_stopped_shard_answers_503_while_other_shards_keep_serving()
+    {
+        var onDownShard = fixture.UserOnShard(3);
+        var onLiveShard = fixture.UserOnShard(0);
+        await Client.FollowAsync(onLiveShard, fixture.UserOnShard(1));
+
+        await fixture.ShardServer.StopAsync(Token);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            using var down = await Client.GetAsync($"/v1/users/{onDownShard}/following", Token);
+            var problem = await FollowApiTests.AssertProblemAsync(down, HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("Shard 3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the failure took {clock.Elapsed}, not fast");
+
+            Assert.Single((await Client.FollowingAsync(onLiveShard)).Items);
+            using var health = await Client.GetAsync("/health", Token);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        }
+        finally
+        {
+            await fixture.ShardServer.RestartAsync(Token);
+        }
+
+        await fixture.WaitUntilHealthyAsync();
+        Assert.Empty((await Client.FollowingAsync(onDownShard)).Items);
+    }
+
+    [Fact]
+    public async Task A_follow_whose_fan_shard_is_down_keeps_the_following_row_and_a_retry_repairs_the_fans()
+    {
+        var follower = fixture.UserOnShard(0);
+        var followee = fixture.UserOnShard(3);
+
+        await fixture.ShardServer.StopAsync(Token);
+        try
+        {
+            using var failed = await Client.PutAsync($"/v1/users/{follower}/following/{followee}", null, Token);
+            await FollowApiTests.AssertProblemAsync(failed, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal([followee], (await Client.FollowingAsync(follower)).Items.Select(i => i.UserId));
+        }
+        finally
+        {
+            await fixture.ShardServer.RestartAsync(Token);
+        }
+
+        await fixture.WaitUntilHealthyAsync();
+        Assert.Empty((await Client.FansAsync(followee)).Items);
+
+        var retry = await Client.FollowAsync(follower, followee);
+
+        Assert.False(retry.Changed);
+        Assert.Equal([follower], (await Client.FansAsync(followee)).Items.Select(i => i.UserId));
+        Assert.Equal(1, (await Client.CountsAsync(followee)).Fans);
+        Assert.Equal(1, (await Client.CountsAsync(follower)).Following);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public sealed class Fixture(PostgresFixture postgres) : IAsyncLifetime
+    {
+        private DirectoryInfo? _directory;
+        private SiloFactory? _factory;
+        private long _nextUserId = 1_000;
+
+        public PostgresServer ShardServer { get; private set; } = null!;
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            (ShardServer, _directory) = await PostgresFixture.StartExtraServerAsync();
+            var name = postgres.NewDatabaseName("outage");
+            var settings = new Dictionary<string, string?>();
+            for (var shard = 0; shard < 3; shard++)
+            {
+                settings[$"RelationGraph:ShardConnectionStrings:{shard}"] = postgres.Server.GetConnectionString($"{name}_shard_{shard}");
+            }
+
+            settings["RelationGraph:ShardConnectionStrings:3"] = ShardServer.GetConnectionString($"{name}_shard_3");
+            settings["RelationGraph:ShardConnectTimeout"] = "00:00:02";
+            _factory = new SiloFactory(postgres.Server.GetConnectionString(name), settings);
+            Client = _factory.CreateClient();
+        }
+
+        /// <summary>A fresh user id whose rows live on <paramref name="shard"/>.</summary>
+        public UserId UserOnShard(int shard)
+        {
+            var map = _factory!.Services.GetRequiredService<ShardSet>().Map;
+            while (true)
+            {
+                var id = Interlocked.Increment(ref _nextUserId);
+                if (map.ShardOf(id) == shard)
+                {
+                    return new UserId(id);
+                }
+            }
+        }
+
+        /// <summary>Polls /health until it answers 200: pools reconnect on their next use after a restart.</summary>
+        public async Task WaitUntilHealthyAsync()
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            while (true)
+            {
+                using var health = await Client.GetAsync("/health", timeout.Token);
+                if (health.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                await Task.Delay(100, timeout.Token);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            if (_factory is not null)
+            {
+                await _factory.DisposeAsync();
+            }
+
+            await ShardServer.StopAsync();
+            _directory?.Delete(recursive: true);
+        }
+    }
+}
