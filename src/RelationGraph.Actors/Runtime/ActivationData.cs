@@ -70,7 +70,10 @@ internal sealed partial class ActivationData : IGrainContext
             Interlocked.Increment(ref _inFlight);
             if (item.Call.Method.AlwaysInterleave)
             {
-                _interleaved[item] = Task.Run(() => RunInterleavedAsync(item));
+                // Registered before it starts, so its own removal can never run first and leave the entry behind.
+                var run = new Task<Task>(() => RunInterleavedAsync(item));
+                _interleaved[item] = run.Unwrap();
+                run.Start(TaskScheduler.Default);
             }
             else
             {
