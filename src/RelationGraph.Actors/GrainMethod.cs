@@ -20,7 +20,10 @@ public sealed class GrainMethod
         Method = method;
         Name = $"{method.DeclaringType!.Name}.{method.Name}";
         AlwaysInterleave = method.IsDefined(typeof(AlwaysInterleaveAttribute), inherit: true);
+        ParameterTypes = method.GetParameters().Select(p => p.ParameterType).ToArray();
+        Id = (int)StableHash.Of($"{method.DeclaringType.FullName}.{method.Name}({string.Join(',', ParameterTypes.Select(t => t.FullName))})");
         var (resultType, kind) = Classify(method);
+        ResultType = resultType;
         _invoke = CompileInvoker(method, resultType, kind);
         _convertResult = CompileConverter(resultType, kind);
     }
@@ -35,6 +38,15 @@ public sealed class GrainMethod
 
     /// <summary>Whether the method may interleave with other requests of the same activation.</summary>
     public bool AlwaysInterleave { get; }
+
+    /// <summary>The method's id on the wire: a stable hash of its interface, name and parameter types.</summary>
+    public int Id { get; }
+
+    /// <summary>The declared parameter types, which the wire format follows.</summary>
+    public IReadOnlyList<Type> ParameterTypes { get; }
+
+    /// <summary>The type of the result, or null for <see cref="Task"/> and <see cref="ValueTask"/>.</summary>
+    public Type? ResultType { get; }
 
     /// <summary>The descriptor of <paramref name="method"/>, built once.</summary>
     public static GrainMethod For(MethodInfo method) => Cache.GetOrAdd(method, static m => new GrainMethod(m));

@@ -20,6 +20,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _binDirectory;
     private int _stopped;
+    private bool _attached;
 
     private PostgresServer(PostgresServerOptions options, string binDirectory, ILogger logger)
     {
@@ -99,11 +100,18 @@ public sealed partial class PostgresServer : IAsyncDisposable
     {
         await StopAsync(cancellationToken);
         Interlocked.Exchange(ref _stopped, 0);
+        _attached = false;
         await StartCoreAsync(cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await StopAsync();
+    /// <summary>Stops the server, unless this instance only attached to one another process started.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_attached)
+        {
+            await StopAsync();
+        }
+    }
 
     private string PgCtl => Path.Combine(_binDirectory, "pg_ctl");
 
@@ -159,6 +167,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
         var pidFile = File.ReadAllLines(Path.Combine(ClusterDirectory, "postmaster.pid"));
         Port = int.Parse(pidFile[3], CultureInfo.InvariantCulture);
+        _attached = true;
         return true;
     }
 

@@ -35,7 +35,7 @@ public sealed class GrainRegistrationTests
     }
 
     [Fact]
-    public async Task Grain_type_name_is_the_class_name_without_the_Grain_suffix_in_lower_case()
+    public async Task Grain_type_name_is_the_interface_name_without_I_and_Grain_in_lower_case()
     {
         await using var silo = await TestSilo.StartAsync(s => s.AddGrain<WorkerGrain>());
 

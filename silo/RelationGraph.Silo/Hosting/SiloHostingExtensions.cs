@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using RelationGraph.Actors.Configuration;
 using RelationGraph.Actors.Hosting;
+using RelationGraph.Actors.PostgreSql;
 using RelationGraph.Grains;
 using RelationGraph.Persistence;
 
@@ -21,13 +23,30 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Adds the actor runtime hosting RelationGraph's grains.</summary>
+    /// <summary>
+    /// Adds the actor runtime hosting RelationGraph's grains as a member of the cluster whose membership table is
+    /// in the meta database. Without <c>RelationGraph:ClusterSecret</c>, a development silo (one on the private
+    /// server) generates one in its data directory, which later silos and the CLI on this machine read.
+    /// </summary>
     public static IHostApplicationBuilder AddRelationGraphSilo(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSilo(silo => silo.AddGrainsFromAssembly(typeof(FollowingGrain).Assembly));
-        builder.Services.AddOptions<SiloOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddSilo(silo => silo
+            .AddGrainsFromAssembly(typeof(FollowingGrain).Assembly)
+            .UsePostgresClustering(_ => { }));
+        builder.Services.AddOptions<PostgresClusteringOptions>()
+            .Configure<IMetaDatabaseLocator>((o, locator) => o.ConnectionStringProvider = locator.GetConnectionStringAsync);
+        builder.Services.AddOptions<SiloOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .PostConfigure<IOptions<StorageOptions>, IOptions<DevelopmentDatabaseOptions>>((silo, storage, development) =>
+            {
+                if (string.IsNullOrWhiteSpace(silo.ClusterSecret) && string.IsNullOrWhiteSpace(storage.Value.ConnectionString))
+                {
+                    silo.ClusterSecret = DevelopmentClusterSecret.ReadOrCreate(development.Value.DataDirectory);
+                }
+            });
         builder.Services.AddOptions<GrainCollectionOptions>().BindConfiguration(StorageOptions.SectionName);
         builder.Services.AddOptions<SiloMessagingOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(StorageOptions.SectionName);
         return builder;
     }
 }

@@ -12,9 +12,18 @@ public sealed class SiloOptions
     /// <summary>A name for logs and the dashboard.</summary>
     public string SiloName { get; set; } = Environment.MachineName;
 
-    /// <summary>The port for silo-to-silo traffic.</summary>
+    /// <summary>The port for silo-to-silo traffic; 0 lets the system choose.</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The port clients connect to.</summary>
+    /// <summary>The port clients connect to; 0 lets the system choose.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The IP address this silo listens on and tells its peers and clients to connect to.</summary>
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The secret every silo and client of the cluster shares; a connection is accepted only from a peer that proves
+    /// it knows it (an HMAC of a fresh challenge, so the secret never crosses the wire).
+    /// </summary>
+    public string? ClusterSecret { get; set; }
 }

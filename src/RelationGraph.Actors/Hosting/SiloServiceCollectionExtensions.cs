@@ -19,7 +19,7 @@ public static class SiloServiceCollectionExtensions
 
         services.AddOptions<SiloOptions>()
             .Validate(o => !string.IsNullOrWhiteSpace(o.ClusterId) && !string.IsNullOrWhiteSpace(o.ServiceId), "ClusterId and ServiceId are required.")
-            .Validate(o => IsPort(o.SiloPort) && IsPort(o.GatewayPort), "SiloPort and GatewayPort must be between 1 and 65535.")
+            .Validate(o => IsPort(o.SiloPort) && IsPort(o.GatewayPort), "SiloPort and GatewayPort must be between 0 (any free port) and 65535.")
             .ValidateOnStart();
         services.AddOptions<GrainCollectionOptions>()
             .Validate(o => o.CollectionAge > TimeSpan.Zero && o.CollectionQuantum > TimeSpan.Zero, "CollectionAge and CollectionQuantum must be positive.")
@@ -29,6 +29,7 @@ public static class SiloServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SiloControl>();
         services.AddSingleton(sp => new GrainTypeRegistry(sp.GetRequiredService<IOptions<GrainTypeOptions>>().Value.Classes));
         services.AddSingleton(sp => new Lazy<IGrainFactory>(sp.GetRequiredService<IGrainFactory>));
         services.AddSingleton<Catalog>();
@@ -38,5 +39,5 @@ public static class SiloServiceCollectionExtensions
         return services;
     }
 
-    private static bool IsPort(int port) => port is > 0 and <= 65535;
+    private static bool IsPort(int port) => port is >= 0 and <= 65535;
 }

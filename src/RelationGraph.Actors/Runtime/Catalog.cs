@@ -51,6 +51,20 @@ public sealed partial class Catalog
         }
     }
 
+    /// <summary>Delivers <paramref name="call"/> locally and waits at most <paramref name="responseTimeout"/> for its result.</summary>
+    public async Task<object?> InvokeAsync(GrainCall call, TimeSpan responseTimeout, CancellationToken cancellationToken)
+    {
+        var response = DeliverAsync(call);
+        try
+        {
+            return await response.WaitAsync(responseTimeout, cancellationToken);
+        }
+        catch (TimeoutException) when (!response.IsCompleted)
+        {
+            throw new TimeoutException($"Response did not arrive on time in {responseTimeout} for {call}.");
+        }
+    }
+
     /// <summary>A snapshot of the current activations.</summary>
     public IReadOnlyList<ActivationInfo> GetActivations() => _activations.Values.Select(a => a.GetInfo()).ToList();
 

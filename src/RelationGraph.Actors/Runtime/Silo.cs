@@ -8,6 +8,7 @@ namespace RelationGraph.Actors.Runtime;
 /// <summary>The silo's life cycle: collects idle activations while running and deactivates everything when stopping.</summary>
 internal sealed partial class Silo(
     Catalog catalog,
+    SiloControl control,
     TimeProvider timeProvider,
     IOptions<SiloOptions> siloOptions,
     IOptions<GrainCollectionOptions> collectionOptions,
@@ -34,6 +35,11 @@ internal sealed partial class Silo(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (control.IsKilled)
+        {
+            return;
+        }
+
         LogStopping(logger, catalog.ActivationCount);
         await catalog.DeactivateAllAsync().WaitAsync(cancellationToken);
     }

@@ -10,6 +10,9 @@ public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("RelationGraph:ConnectionString", metaConnectionString);
+        builder.UseSetting("RelationGraph:ClusterSecret", "test-cluster-secret");
+        builder.UseSetting("RelationGraph:SiloPort", "0");
+        builder.UseSetting("RelationGraph:GatewayPort", "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

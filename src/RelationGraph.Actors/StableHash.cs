@@ -1,0 +1,26 @@
+using System.Text;
+
+namespace RelationGraph.Actors;
+
+/// <summary>
+/// A 64-bit hash that is the same in every process and on every machine (unlike <see cref="string.GetHashCode()"/>):
+/// FNV-1a over UTF-8, then the SplitMix64 finalizer for avalanche. Placement and method ids depend on it.
+/// </summary>
+public static class StableHash
+{
+    /// <summary>The hash of <paramref name="text"/>.</summary>
+    public static ulong Of(string text)
+    {
+        var hash = 0xcbf29ce484222325UL;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = unchecked((hash ^ b) * 0x100000001b3UL);
+        }
+
+        hash ^= hash >> 30;
+        hash = unchecked(hash * 0xbf58476d1ce4e5b9UL);
+        hash ^= hash >> 27;
+        hash = unchecked(hash * 0x94d049bb133111ebUL);
+        return hash ^ (hash >> 31);
+    }
+}
