@@ -34,7 +34,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => new Lazy<IGrainFactory>(sp.GetRequiredService<IGrainFactory>));
         services.AddSingleton<Catalog>();
         services.TryAddSingleton<IGrainCallRouter, LocalGrainCallRouter>();
-        services.AddSingleton<IGrainFactory, GrainFactory>();
+        services.AddSingleton<IGrainFactory>(sp => new GrainFactory(sp.GetRequiredService<GrainTypeRegistry>(), sp.GetRequiredService<IGrainCallRouter>()));
         services.AddHostedService<Silo>();
         return services;
     }

@@ -35,6 +35,7 @@ internal sealed partial class MembershipAgent(
         await table.InitializeAsync(cancellationToken);
         _startTime = time.GetUtcNow();
         await ChangeOwnStatusAsync(SiloStatus.Joining, cancellationToken);
+        await DeclareOlderIncarnationsDeadAsync(cancellationToken);
         await ChangeOwnStatusAsync(SiloStatus.Active, cancellationToken);
         LogJoined(logger, local.Address, view.Current.ActiveSilos.Count);
         lifetime.ApplicationStopping.Register(() => _ = LeaveAsync(SiloStatus.ShuttingDown));
@@ -94,6 +95,29 @@ internal sealed partial class MembershipAgent(
             {
                 await RefreshAsync(cancellationToken);
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A silo restarted on the same endpoint before its peers noticed the old incarnation died would otherwise
+    /// answer that incarnation's probes, keeping a ghost in the view; the newcomer declares it dead itself.
+    /// </summary>
+    private async Task DeclareOlderIncarnationsDeadAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var snapshot = await table.ReadAllAsync(cancellationToken);
+            var older = snapshot.Rows.FirstOrDefault(r => r.Entry.Status != SiloStatus.Dead
+                && r.Entry.Silo.Host == local.Address.Host && r.Entry.Silo.Port == local.Address.Port && r.Entry.Silo.Generation < local.Address.Generation);
+            if (older is null)
+            {
+                return;
+            }
+
+            if (await table.UpdateRowAsync(older.Entry with { Status = SiloStatus.Dead }, older.ETag, snapshot.Version, cancellationToken))
+            {
+                LogDeclaredOtherDead(logger, older.Entry.Silo, 0);
             }
         }
     }

@@ -132,14 +132,19 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
 
         public async ValueTask DisposeAsync()
         {
-            Client.Dispose();
-            if (_factory is not null)
+            try
             {
-                await _factory.DisposeAsync();
+                Client.Dispose();
+                if (_factory is not null)
+                {
+                    await _factory.DisposeAsync();
+                }
             }
-
-            await ShardServer.StopAsync();
-            _directory?.Delete(recursive: true);
+            finally
+            {
+                await ShardServer.StopAsync();
+                _directory?.Delete(recursive: true);
+            }
         }
     }
 }
