@@ -39,6 +39,6 @@ public static class RelationGraphClientServiceCollectionExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public ValueTask DisposeAsync() => _client?.DisposeAsync() ?? ValueTask.CompletedTask;
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _client, null)?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RelationGraph.Actors.Configuration;
+using RelationGraph.Actors.Membership;
 using RelationGraph.Actors.Runtime;
 
 namespace RelationGraph.Silo.Dashboard;
@@ -14,13 +15,16 @@ public static class DashboardEndpoints
     {
         var page = LoadPage();
         endpoints.MapGet("/dashboard", () => Results.Content(page, "text/html; charset=utf-8"));
-        endpoints.MapGet("/dashboard/api/activations", (Catalog catalog, IOptions<SiloOptions> silo) =>
+        endpoints.MapGet("/dashboard/api/activations", (Catalog catalog, MembershipView membership, LocalSiloDetails local, IOptions<SiloOptions> silo) =>
         {
             var activations = catalog.GetActivations();
             return new DashboardSnapshot(
-                silo.Value.SiloName,
+                local.Address.ToString(),
                 silo.Value.ClusterId,
                 silo.Value.ServiceId,
+                membership.Current.Members
+                    .Select(m => new SiloSummary(m.Silo.ToString(), m.SiloName, m.GatewayPort, m.Status.ToString(), m.IAmAliveTime))
+                    .ToList(),
                 activations.Count,
                 activations.GroupBy(a => a.GrainId.Type)
                     .Select(g => new GrainTypeSummary(g.Key, g.Count(), g.Sum(a => a.Calls)))

@@ -7,6 +7,7 @@ public sealed record DashboardSnapshot(
     string Silo,
     string ClusterId,
     string ServiceId,
+    IReadOnlyList<SiloSummary> Silos,
     int Activations,
     IReadOnlyList<GrainTypeSummary> GrainTypes,
     IReadOnlyList<ActivationInfo> Busiest);

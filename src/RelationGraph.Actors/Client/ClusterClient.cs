@@ -23,6 +23,7 @@ public sealed partial class ClusterClient : IGrainCallRouter, IAsyncDisposable
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private ClusterView _view = ClusterView.Empty;
     private Task? _refreshLoop;
+    private int _disposed;
 
     /// <summary>Creates a client; call <see cref="ConnectAsync"/> before use.</summary>
     public ClusterClient(ClusterClientOptions options, ILoggerFactory? loggerFactory = null)
@@ -117,6 +118,11 @@ public sealed partial class ClusterClient : IGrainCallRouter, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_refreshLoop is not null)
         {

@@ -9,8 +9,8 @@ public sealed class SiloOptions
     /// <summary>Identifies the service across redeployments; durable data is keyed by it.</summary>
     public string ServiceId { get; set; } = "dev";
 
-    /// <summary>A name for logs and the dashboard.</summary>
-    public string SiloName { get; set; } = Environment.MachineName;
+    /// <summary>A name for logs and the dashboard; by default the machine name and the silo port.</summary>
+    public string? SiloName { get; set; }
 
     /// <summary>The port for silo-to-silo traffic; 0 lets the system choose.</summary>
     public int SiloPort { get; set; } = 11111;

@@ -41,7 +41,7 @@ internal sealed partial class SiloConnectionListener(
         local.Initialize(
             new SiloAddress(options.AdvertisedIPAddress, ((IPEndPoint)silo.EndPoint).Port, SiloAddress.NewGeneration(timeProvider)),
             ((IPEndPoint)gateway.EndPoint).Port,
-            options.SiloName);
+            options.SiloName ?? $"{Environment.MachineName}:{((IPEndPoint)silo.EndPoint).Port}");
         control.Killed += Abort;
         foreach (var listener in _listeners)
         {

@@ -18,7 +18,7 @@ internal sealed partial class Silo(
     {
         var silo = siloOptions.Value;
         var collection = collectionOptions.Value;
-        LogStarted(logger, silo.SiloName, silo.ClusterId, silo.ServiceId);
+        LogStarted(logger, silo.SiloName ?? Environment.MachineName, silo.ClusterId, silo.ServiceId);
         using var timer = new PeriodicTimer(collection.CollectionQuantum, timeProvider);
         try
         {

@@ -171,6 +171,9 @@ public sealed class FollowApiTests(SiloFixture silo) : IClassFixture<SiloFixture
         Assert.Contains("following", types);
         Assert.Contains("fan", types);
         Assert.True(snapshot.RootElement.GetProperty("activations").GetInt32() >= 2);
+        var member = Assert.Single(snapshot.RootElement.GetProperty("silos").EnumerateArray());
+        Assert.Equal("Active", member.GetProperty("status").GetString());
+        Assert.Equal(snapshot.RootElement.GetProperty("silo").GetString(), member.GetProperty("address").GetString());
     }
 
     internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)

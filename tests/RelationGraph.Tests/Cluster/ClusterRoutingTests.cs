@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using RelationGraph.Abstractions;
 using RelationGraph.Actors;
 using RelationGraph.Actors.Runtime;
+using RelationGraph.Client;
 using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Cluster;
@@ -69,7 +71,7 @@ public sealed class ClusterRoutingTests(ClusterFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_client_can_find_the_gateways_in_the_membership_table()
     {
-        await using var client = await Client.RelationGraphClient.ConnectAsync(new Client.RelationGraphClientOptions
+        await using var client = await RelationGraphClient.ConnectAsync(new RelationGraphClientOptions
         {
             MembershipConnectionString = fixture.MetaConnectionString,
             ClusterId = "test",
@@ -113,6 +115,50 @@ public sealed class ClusterRoutingTests(ClusterFixture fixture) : IClassFixture<
             Assert.Equal(following.Items.Any(i => i.UserId == target), isFan);
             Assert.Equal(isFan ? 1 : 0, (await fixture.Client.GetCountsAsync(target, Token)).Fans);
         }
+    }
+
+    [Fact]
+    public async Task A_host_gets_a_connected_client_from_AddRelationGraphClient()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddRelationGraphClient(o =>
+        {
+            o.Gateways.Add(fixture.Cluster.Gateways[0]);
+            o.ClusterId = "test";
+            o.ClusterSecret = "test-cluster-secret";
+        });
+        using var host = builder.Build();
+        await host.StartAsync(Token);
+
+        var client = host.Services.GetRequiredService<IRelationGraphClient>();
+        var (a, b) = (fixture.NewUser(), fixture.NewUser());
+
+        Assert.True((await client.FollowAsync(a, b, Token)).Changed);
+        Assert.Equal(3, (await client.GetSilosAsync(Token)).Count(s => s.Status == "Active"));
+        await host.StopAsync(Token);
+    }
+
+    [Theory]
+    [InlineData("", "secret", "gateway")]
+    [InlineData("localhost", "secret", "ip:port")]
+    [InlineData("127.0.0.1:30000", "", "secret")]
+    public async Task A_host_with_invalid_client_options_fails_to_start_with_the_reason(string gateway, string secret, string expected)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddRelationGraphClient(o =>
+        {
+            if (gateway.Length > 0)
+            {
+                o.Gateways.Add(gateway);
+            }
+
+            o.ClusterSecret = secret;
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => host.StartAsync(Token));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     private static bool Hosts(Catalog catalog, string type, UserId user) =>

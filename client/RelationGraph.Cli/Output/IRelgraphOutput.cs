@@ -1,0 +1,30 @@
+using RelationGraph.Abstractions;
+using RelationGraph.Client;
+
+namespace RelationGraph.Cli.Output;
+
+/// <summary>How a command's result is written: <see cref="TextOutput"/> for people, <see cref="JsonOutput"/> for programs.</summary>
+internal interface IRelgraphOutput
+{
+    /// <summary>The outcome of a follow or unfollow.</summary>
+    Task FollowResultAsync(FollowResult result);
+
+    /// <summary>A following or fan list: one page, or with --all every page in turn.</summary>
+    Task EdgesAsync(IAsyncEnumerable<EdgePage> pages);
+
+    /// <summary>A user's counts.</summary>
+    Task CountsAsync(Counts counts);
+
+    /// <summary>How two users relate.</summary>
+    Task RelationAsync(Relation relation);
+
+    /// <summary>The membership table.</summary>
+    Task SilosAsync(IReadOnlyList<SiloInfo> silos);
+}
+
+/// <summary>Chooses the output.</summary>
+internal static class RelgraphOutput
+{
+    public static IRelgraphOutput Create(bool json, TextWriter stdout, TextWriter stderr) =>
+        json ? new JsonOutput(stdout) : new TextOutput(stdout, stderr);
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using RelationGraph.Abstractions;
+using RelationGraph.Client;
+
+namespace RelationGraph.Cli.Output;
+
+/// <summary>One JSON document per command on stdout, in the REST API's shapes: camelCase, ids as numbers, UTC timestamps.</summary>
+internal sealed class JsonOutput(TextWriter stdout) : IRelgraphOutput
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new Timestamps.JsonConverter() },
+    };
+
+    public Task FollowResultAsync(FollowResult result) => WriteAsync(result);
+
+    /// <summary>Every page's items in one list; <c>nextCursor</c> is the last page's (null after --all).</summary>
+    public async Task EdgesAsync(IAsyncEnumerable<EdgePage> pages)
+    {
+        var items = new List<Edge>();
+        string? nextCursor = null;
+        await foreach (var page in pages)
+        {
+            items.AddRange(page.Items);
+            nextCursor = page.NextCursor;
+        }
+
+        await WriteAsync(new EdgePage(items, nextCursor));
+    }
+
+    public Task CountsAsync(Counts counts) => WriteAsync(counts);
+
+    public Task RelationAsync(Relation relation) => WriteAsync(relation);
+
+    public Task SilosAsync(IReadOnlyList<SiloInfo> silos) => WriteAsync(silos);
+
+    private Task WriteAsync<T>(T value) => stdout.WriteLineAsync(JsonSerializer.Serialize(value, Options));
+}

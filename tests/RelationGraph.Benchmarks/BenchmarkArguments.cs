@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace RelationGraph.Benchmarks;
+
+/// <summary>Command-line settings shared by the scenarios.</summary>
+internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> Silos, IReadOnlyList<int> Concurrency, string? Output)
+{
+    public static BenchmarkArguments Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        static IReadOnlyList<int> List(string text) => text.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+        return new BenchmarkArguments(
+            TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("duration", "3"), CultureInfo.InvariantCulture)),
+            List(values.GetValueOrDefault("silos", "1,3")),
+            List(values.GetValueOrDefault("concurrency", "1,8,64")),
+            values.GetValueOrDefault("out"));
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RelationGraph.Actors;
+using RelationGraph.Actors.Client;
+using RelationGraph.Actors.Configuration;
+using RelationGraph.Actors.Hosting;
+using RelationGraph.Actors.Membership;
+using RelationGraph.Actors.PostgreSql;
+using RelationGraph.EmbeddedPostgres;
+
+namespace RelationGraph.Benchmarks;
+
+/// <summary>
+/// Grain-call round trips (client -> silo -> grain -> client, no database) against 1 and 3 local silos, each run
+/// followed at once by its baseline: the same echo as an HTTP/1.1 GET to a Kestrel endpoint over pooled
+/// keep-alive connections, which is how a service without the actor transport would make the call.
+/// </summary>
+internal static class RoundTripBenchmark
+{
+    private const string Secret = "benchmark-secret";
+
+    public static async Task<int> RunAsync(BenchmarkArguments arguments)
+    {
+        var directory = Directory.CreateTempSubdirectory("relationgraph-bench-");
+        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName, Ephemeral = true });
+        await using var baseline = await HttpEchoServer.StartAsync();
+        var results = new List<(int Silos, Measurement Actor, Measurement Baseline)>();
+        try
+        {
+            foreach (var siloCount in arguments.Silos)
+            {
+                var clusterId = $"bench{siloCount}";
+                var meta = await postgres.CreateDatabaseAsync($"bench_rpc_{siloCount}");
+                var silos = new List<IHost>();
+                for (var i = 0; i < siloCount; i++)
+                {
+                    silos.Add(await StartSiloAsync(meta, clusterId));
+                }
+
+                await using var client = new ClusterClient(ClientOptions(silos, clusterId));
+                await WaitForMembersAsync(client, siloCount);
+                foreach (var concurrency in arguments.Concurrency)
+                {
+                    Console.Error.WriteLine($"rpc: {siloCount} silo(s), {concurrency} caller(s): grain calls, then HTTP baseline, {arguments.Duration.TotalSeconds:0.#} s each");
+                    var actor = await LatencyRecorder.MeasureAsync("grain call", concurrency, arguments.Duration,
+                        key => client.GrainFactory.GetGrain<IEchoGrain>(key % 10_000).EchoAsync(key));
+                    var http = await LatencyRecorder.MeasureAsync("http baseline", concurrency, arguments.Duration,
+                        key => baseline.EchoAsync(key));
+                    results.Add((siloCount, actor, http));
+                }
+
+                foreach (var silo in silos)
+                {
+                    await silo.StopAsync();
+                    silo.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            await postgres.StopAsync();
+            directory.Delete(recursive: true);
+        }
+
+        Print(results);
+        if (arguments.Output is { } output)
+        {
+            await AppendJsonLinesAsync(output, results);
+        }
+
+        return 0;
+    }
+
+    private static async Task<IHost> StartSiloAsync(string meta, string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSilo(silo => silo
+            .AddGrain<EchoGrain>()
+            .UsePostgresClustering(o => o.ConnectionString = meta));
+        builder.Services.Configure<SiloOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ClusterSecret = Secret;
+            o.SiloPort = 0;
+            o.GatewayPort = 0;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static ClusterClientOptions ClientOptions(List<IHost> silos, string clusterId)
+    {
+        var options = new ClusterClientOptions { ClusterId = clusterId, ClusterSecret = Secret };
+        foreach (var silo in silos)
+        {
+            var local = silo.Services.GetRequiredService<Actors.Runtime.LocalSiloDetails>();
+            options.Gateways.Add(new IPEndPoint(IPAddress.Loopback, local.GatewayPort));
+        }
+
+        return options;
+    }
+
+    private static async Task WaitForMembersAsync(ClusterClient client, int silos)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await client.RefreshAsync(timeout.Token)).ActiveSilos.Count < silos)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        await client.ConnectAsync(timeout.Token);
+    }
+
+    private static void Print(List<(int Silos, Measurement Actor, Measurement Baseline)> results)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| silos | callers | grain calls/s | p50 ms | p99 ms | HTTP calls/s | p50 ms | p99 ms | throughput ratio |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (silos, actor, http) in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {silos} | {actor.Concurrency} | {actor.CallsPerSecond:N0} | {actor.P50Milliseconds:0.000} | {actor.P99Milliseconds:0.000} | {http.CallsPerSecond:N0} | {http.P50Milliseconds:0.000} | {http.P99Milliseconds:0.000} | {actor.CallsPerSecond / http.CallsPerSecond:0.00}x |"));
+        }
+    }
+
+    private static async Task AppendJsonLinesAsync(string path, List<(int Silos, Measurement Actor, Measurement Baseline)> results)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var lines = results.SelectMany(r => new[] { r.Actor, r.Baseline }.Select(m => JsonSerializer.Serialize(new
+        {
+            scenario = "rpc",
+            at = DateTimeOffset.UtcNow,
+            silos = r.Silos,
+            name = m.Name,
+            callers = m.Concurrency,
+            calls = m.Calls,
+            callsPerSecond = Math.Round(m.CallsPerSecond),
+            p50Ms = Math.Round(m.P50Milliseconds, 4),
+            p99Ms = Math.Round(m.P99Milliseconds, 4),
+        })));
+        await File.AppendAllLinesAsync(path, lines);
+    }
+
+    /// <summary>The baseline: a Kestrel endpoint answering <c>GET /echo/{value}</c>, called with a pooled HttpClient.</summary>
+    private sealed class HttpEchoServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly HttpClient _client;
+
+        private HttpEchoServer(WebApplication app, Uri address)
+        {
+            _app = app;
+            _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { BaseAddress = address };
+        }
+
+        public static async Task<HttpEchoServer> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            app.MapGet("/echo/{value:long}", (long value) => Results.Text(value.ToString(CultureInfo.InvariantCulture)));
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new HttpEchoServer(app, new Uri(address));
+        }
+
+        public async Task EchoAsync(long value) => _ = await _client.GetStringAsync(string.Create(CultureInfo.InvariantCulture, $"/echo/{value}"));
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _app.DisposeAsync();
+        }
+    }
+}
