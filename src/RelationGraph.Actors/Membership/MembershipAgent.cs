@@ -29,6 +29,7 @@ internal sealed partial class MembershipAgent(
     private readonly Dictionary<SiloAddress, int> _missedProbes = [];
     private readonly List<Task> _loops = [];
     private DateTimeOffset _startTime;
+    private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -50,12 +51,22 @@ internal sealed partial class MembershipAgent(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed)
+        {
+            // A test host may stop after disposing its services; there is nothing left to stop.
+            return;
+        }
+
         await _stopping.CancelAsync();
         await Task.WhenAll(_loops);
         await LeaveAsync(SiloStatus.Dead);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _stopping.Dispose();
+    }
 
     private async Task LeaveAsync(SiloStatus status)
     {

@@ -67,12 +67,11 @@ internal sealed partial class SiloConnectionListener(
 
     public async ValueTask DisposeAsync()
     {
+        // _stopping has no timer to release, and StopAsync may still run after the container disposed this.
         foreach (var listener in _listeners)
         {
             await listener.DisposeAsync();
         }
-
-        _stopping.Dispose();
     }
 
     private void Abort()
