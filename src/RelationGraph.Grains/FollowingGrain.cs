@@ -1,15 +1,20 @@
+using Microsoft.Extensions.Options;
 using RelationGraph.Abstractions;
 using RelationGraph.Actors;
+using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Actors.Serialization;
 using RelationGraph.Persistence;
 
 namespace RelationGraph.Grains;
 
 /// <summary>
-/// Owns one user's following list, the source of truth. A follow or unfollow is written here first and then
-/// delivered to the followee's <see cref="FanGrain"/>; the caller is answered once both are written.
+/// Owns one user's following list, the source of truth. A follow or unfollow is written here first; the followee's
+/// <see cref="FanGrain"/> learns of it according to the deployment's <see cref="Redundancy"/>: at once before the
+/// answer (Sync), from a stream event committed with the write (Stream), or from the replication log (Cdc).
 /// </summary>
-public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider) : Grain, IFollowingGrain
+public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, IOptions<RedundancyOptions> options) : Grain, IFollowingGrain
 {
+    private readonly Redundancy _redundancy = options.Value.Redundancy;
     private DateTimeOffset _lastEventAt = DateTimeOffset.MinValue;
 
     private UserId Me => new(GetPrimaryKeyLong());
@@ -44,19 +49,28 @@ public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider) :
 
         if (current?.State == state)
         {
-            // Already so. Re-deliver the stored event: applying it is idempotent, and it repairs a fan copy
-            // that missed it (say its shard was down when the first request wrote the following row).
-            await DeliverAsync(new FollowChanged(Me, target, state, current.EventAt));
+            if (_redundancy == Redundancy.Sync)
+            {
+                // Already so. Re-deliver the stored event: applying it is idempotent, and it repairs a fan copy
+                // that missed it (say its shard was down when the first request wrote the following row).
+                await GrainFactory.GetGrain<IFanGrain>(target.Value).ApplyAsync(new FollowChanged(Me, target, state, current.EventAt));
+            }
+
             return new FollowResult(Me, target, state == EdgeState.Active, Changed: false);
         }
 
         var change = new FollowChanged(Me, target, state, NextEventTime(current));
-        var changed = await store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt);
-        await DeliverAsync(change);
+        var outbox = _redundancy == Redundancy.Stream
+            ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, WireSerializer.Serialize(change))
+            : null;
+        var changed = await store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox);
+        if (_redundancy == Redundancy.Sync)
+        {
+            await GrainFactory.GetGrain<IFanGrain>(target.Value).ApplyAsync(change);
+        }
+
         return new FollowResult(Me, target, state == EdgeState.Active, changed);
     }
-
-    private Task DeliverAsync(FollowChanged change) => GrainFactory.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change);
 
     /// <summary>
     /// The next event time: now, but always after this activation's previous event and after the edge's stored

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
+using RelationGraph.Actors.PostgreSql.Streams;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Persistence;
@@ -8,7 +10,7 @@ namespace RelationGraph.Persistence;
 /// Reads and writes edges on the owner's shard. Writes are idempotent last-writer-wins applications of events
 /// (see <c>apply_edge</c> in the shard schema); pages are keyset-paginated, newest first.
 /// </summary>
-public sealed class EdgeStore(ShardSet shards)
+public sealed class EdgeStore(ShardSet shards, StreamBackPressure? backPressure = null, StreamMetrics? streamMetrics = null, IOptions<StreamOptions>? streamOptions = null)
 {
     private const string FirstPageSql = """
         SELECT other_id, event_at FROM edges
@@ -22,17 +24,44 @@ public sealed class EdgeStore(ShardSet shards)
         ORDER BY event_at DESC, other_id DESC LIMIT $3
         """;
 
-    /// <summary>Applies an event to the <paramref name="direction"/> row of (<paramref name="owner"/>, <paramref name="other"/>); true when its state flipped.</summary>
-    public Task<bool> ApplyAsync(EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Applies an event to the <paramref name="direction"/> row of (<paramref name="owner"/>, <paramref name="other"/>);
+    /// true when its state flipped. With <paramref name="outbox"/>, that stream event is appended to the owner's shard
+    /// in the same transaction (one round trip), so the write and its event commit or fail together.
+    /// </summary>
+    public Task<bool> ApplyAsync(
+        EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default) =>
         shards.For(owner).RunAsync(async (dataSource, ct) =>
         {
-            await using var command = dataSource.CreateCommand("SELECT apply_edge($1, $2, $3, $4, $5)");
-            command.Parameters.Add(new() { Value = owner.Value });
-            command.Parameters.Add(new() { Value = (short)direction });
-            command.Parameters.Add(new() { Value = other.Value });
-            command.Parameters.Add(new() { Value = (short)state });
-            command.Parameters.Add(new() { Value = EventTime.Truncate(eventAt) });
-            return (bool)(await command.ExecuteScalarAsync(ct))!;
+            if (outbox is not null && backPressure is not null)
+            {
+                await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct);
+            }
+
+            await using var batch = dataSource.CreateBatch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT apply_edge($1, $2, $3, $4, $5)")
+            {
+                Parameters =
+                {
+                    new() { Value = owner.Value },
+                    new() { Value = (short)direction },
+                    new() { Value = other.Value },
+                    new() { Value = (short)state },
+                    new() { Value = EventTime.Truncate(eventAt) },
+                },
+            });
+            if (outbox is not null)
+            {
+                batch.BatchCommands.Add(StreamQueue.Append(outbox, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase));
+            }
+
+            var changed = (bool)(await batch.ExecuteScalarAsync(ct))!;
+            if (outbox is not null)
+            {
+                streamMetrics?.RecordAppended();
+            }
+
+            return changed;
         }, cancellationToken);
 
     /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>

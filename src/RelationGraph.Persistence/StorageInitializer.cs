@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RelationGraph.Actors.PostgreSql.Streams;
 using RelationGraph.Persistence.Schema;
 using RelationGraph.Persistence.Sharding;
 
@@ -42,6 +43,7 @@ internal sealed partial class StorageInitializer(
             await EnsureDatabaseAsync(connectionString, cancellationToken);
             var dataSource = NpgsqlDataSource.Create(connectionString);
             await SchemaMigrator.MigrateAsync(dataSource, "Shard", cancellationToken);
+            await StreamQueue.EnsureSchemaAsync(dataSource, cancellationToken);
             opened.Add(new Shard(database, dataSource));
         }
 

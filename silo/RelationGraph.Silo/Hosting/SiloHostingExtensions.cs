@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Options;
 using RelationGraph.Actors.Configuration;
 using RelationGraph.Actors.Hosting;
+using RelationGraph.Abstractions;
 using RelationGraph.Actors.PostgreSql;
+using RelationGraph.Actors.PostgreSql.Streams;
 using RelationGraph.Grains;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Silo.Hosting;
 
@@ -32,7 +35,12 @@ public static class SiloHostingExtensions
     {
         builder.Services.AddSilo(silo => silo
             .AddGrainsFromAssembly(typeof(FollowingGrain).Assembly)
-            .UsePostgresClustering(_ => { }));
+            .UsePostgresClustering(_ => { })
+            .AddPostgresStreams()
+            .AddImplicitStreamSubscription<IFanGrain, FollowChanged>(RedundancyOptions.FollowStream, (fans, change) => fans.ApplyAsync(change)));
+        builder.Services.AddSingleton<IStreamQueueDatabases>(sp => sp.GetRequiredService<ShardSet>());
+        builder.Services.AddOptions<StreamOptions>().BindConfiguration($"{StorageOptions.SectionName}:Streams");
+        builder.Services.AddOptions<RedundancyOptions>().BindConfiguration(StorageOptions.SectionName);
         builder.Services.AddOptions<PostgresClusteringOptions>()
             .Configure<IMetaDatabaseLocator>((o, locator) => o.ConnectionStringProvider = locator.GetConnectionStringAsync);
         builder.Services.AddOptions<SiloOptions>()

@@ -148,7 +148,11 @@ public sealed class FailoverTests(PostgresFixture postgres)
     }
 
     private async Task<TestCluster> StartClusterAsync(string name) =>
-        await TestCluster.StartAsync(new TestClusterOptions { MetaConnectionString = postgres.NewDatabase(name.Replace('-', '_')) }, Token);
+        await TestCluster.StartAsync(new TestClusterOptions
+        {
+            MetaConnectionString = postgres.NewDatabase(name.Replace('-', '_')),
+            Settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" },
+        }, Token);
 
     private static PostgresMembershipTable Table(TestCluster cluster)
     {

@@ -19,7 +19,11 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Cluster = await TestCluster.StartAsync(new TestClusterOptions { MetaConnectionString = MetaConnectionString });
+        Cluster = await TestCluster.StartAsync(new TestClusterOptions
+        {
+            MetaConnectionString = MetaConnectionString,
+            Settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" },
+        });
         Client = await Cluster.ConnectClientAsync();
     }
 

@@ -13,6 +13,7 @@ public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary
         builder.UseSetting("RelationGraph:ClusterSecret", "test-cluster-secret");
         builder.UseSetting("RelationGraph:SiloPort", "0");
         builder.UseSetting("RelationGraph:GatewayPort", "0");
+        builder.UseSetting("RelationGraph:Redundancy", "Sync");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -16,11 +16,11 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     {
         var (a, b) = (fixture.NewUser(), fixture.NewUser());
 
-        Assert.True(await Edges.ApplyAsync(EdgeDirection.Following, a, b, EdgeState.Active, T0, Token));
+        Assert.True(await Edges.ApplyAsync(EdgeDirection.Following, a, b, EdgeState.Active, T0, cancellationToken: Token));
         Assert.Equal(1, await Edges.GetCountAsync(EdgeDirection.Following, a, Token));
         Assert.Equal(new EdgeRecord(EdgeState.Active, T0), await Edges.GetAsync(EdgeDirection.Following, a, b, Token));
 
-        Assert.True(await Edges.ApplyAsync(EdgeDirection.Following, a, b, EdgeState.Removed, T0.AddSeconds(1), Token));
+        Assert.True(await Edges.ApplyAsync(EdgeDirection.Following, a, b, EdgeState.Removed, T0.AddSeconds(1), cancellationToken: Token));
         Assert.Equal(0, await Edges.GetCountAsync(EdgeDirection.Following, a, Token));
         Assert.Equal(EdgeState.Removed, (await Edges.GetAsync(EdgeDirection.Following, a, b, Token))!.State);
     }
@@ -30,8 +30,8 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     {
         var (a, b) = (fixture.NewUser(), fixture.NewUser());
 
-        Assert.True(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Active, T0, Token));
-        Assert.False(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Active, T0, Token));
+        Assert.True(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Active, T0, cancellationToken: Token));
+        Assert.False(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Active, T0, cancellationToken: Token));
 
         Assert.Equal(1, await Edges.GetCountAsync(EdgeDirection.Fans, a, Token));
     }
@@ -41,8 +41,8 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     {
         var (a, b) = (fixture.NewUser(), fixture.NewUser());
 
-        Assert.False(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Removed, T0.AddSeconds(2), Token));
-        Assert.False(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Active, T0.AddSeconds(1), Token));
+        Assert.False(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Removed, T0.AddSeconds(2), cancellationToken: Token));
+        Assert.False(await Edges.ApplyAsync(EdgeDirection.Fans, a, b, EdgeState.Active, T0.AddSeconds(1), cancellationToken: Token));
 
         Assert.Equal(new EdgeRecord(EdgeState.Removed, T0.AddSeconds(2)), await Edges.GetAsync(EdgeDirection.Fans, a, b, Token));
         Assert.Equal(0, await Edges.GetCountAsync(EdgeDirection.Fans, a, Token));
@@ -56,8 +56,8 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     {
         var (a, b) = (fixture.NewUser(), fixture.NewUser());
 
-        await Edges.ApplyAsync(EdgeDirection.Following, a, b, first, T0, Token);
-        await Edges.ApplyAsync(EdgeDirection.Following, a, b, second, T0, Token);
+        await Edges.ApplyAsync(EdgeDirection.Following, a, b, first, T0, cancellationToken: Token);
+        await Edges.ApplyAsync(EdgeDirection.Following, a, b, second, T0, cancellationToken: Token);
 
         Assert.Equal(EdgeState.Removed, (await Edges.GetAsync(EdgeDirection.Following, a, b, Token))!.State);
         Assert.Equal(0, await Edges.GetCountAsync(EdgeDirection.Following, a, Token));
@@ -87,7 +87,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
             var order = replay == 0 ? events : events.Concat(events.Where(_ => random.Next(3) == 0)).OrderBy(_ => random.Next()).ToList();
             foreach (var (other, state, at) in order)
             {
-                await Edges.ApplyAsync(EdgeDirection.Fans, owner, otherIds[other], state, at, Token);
+                await Edges.ApplyAsync(EdgeDirection.Fans, owner, otherIds[other], state, at, cancellationToken: Token);
             }
 
             for (var other = 0; other < others; other++)
@@ -112,7 +112,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
         var followed = Enumerable.Range(0, 25).Select(_ => fixture.NewUser()).ToList();
         for (var i = 0; i < followed.Count; i++)
         {
-            await Edges.ApplyAsync(EdgeDirection.Following, owner, followed[i], EdgeState.Active, T0.AddSeconds(i), Token);
+            await Edges.ApplyAsync(EdgeDirection.Following, owner, followed[i], EdgeState.Active, T0.AddSeconds(i), cancellationToken: Token);
         }
 
         var pages = new List<EdgePage>();
@@ -137,7 +137,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
         var followed = Enumerable.Range(0, 7).Select(_ => fixture.NewUser()).ToList();
         foreach (var other in followed)
         {
-            await Edges.ApplyAsync(EdgeDirection.Following, owner, other, EdgeState.Active, T0, Token);
+            await Edges.ApplyAsync(EdgeDirection.Following, owner, other, EdgeState.Active, T0, cancellationToken: Token);
         }
 
         var seen = new List<UserId>();
@@ -176,8 +176,8 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     public async Task Each_direction_is_stored_on_its_owner_shard_only()
     {
         var (follower, followee) = FindUsersOnDifferentShards();
-        await Edges.ApplyAsync(EdgeDirection.Following, follower, followee, EdgeState.Active, T0, Token);
-        await Edges.ApplyAsync(EdgeDirection.Fans, followee, follower, EdgeState.Active, T0, Token);
+        await Edges.ApplyAsync(EdgeDirection.Following, follower, followee, EdgeState.Active, T0, cancellationToken: Token);
+        await Edges.ApplyAsync(EdgeDirection.Fans, followee, follower, EdgeState.Active, T0, cancellationToken: Token);
 
         foreach (var shard in fixture.Storage.Shards.All)
         {

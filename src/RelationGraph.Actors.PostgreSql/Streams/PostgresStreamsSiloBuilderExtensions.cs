@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RelationGraph.Actors.Hosting;
+using RelationGraph.Actors.Serialization;
+
+namespace RelationGraph.Actors.PostgreSql.Streams;
+
+/// <summary>Persistent streams on PostgreSQL queues.</summary>
+public static class PostgresStreamsSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds persistent streams: pulling agents for the queues in the databases an <see cref="IStreamQueueDatabases"/>
+    /// supplies, balanced over the cluster's silos. Needs clustering.
+    /// </summary>
+    public static ISiloBuilder AddPostgresStreams(this ISiloBuilder builder, Action<StreamOptions>? configure = null)
+    {
+        var services = builder.Services;
+        services.AddOptions<StreamOptions>()
+            .Configure(o => configure?.Invoke(o))
+            .Validate(o => o.QueuesPerDatabase > 0 && o.BatchSize > 0 && o.MaxDeliveryAttempts > 0 && o.MaxQueueDepth > 0, "Stream queue settings must be positive.")
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton<StreamMetrics>();
+        services.TryAddSingleton<StreamSubscriptions>();
+        services.TryAddSingleton<StreamBackPressure>();
+        services.AddHostedService<PullingAgentManager>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Subscribes grain <typeparamref name="TGrain"/> implicitly to namespace <paramref name="streamNamespace"/>: each event of
+    /// the stream with key K is deserialized as <typeparamref name="TEvent"/> and given to grain K by <paramref name="deliver"/>.
+    /// </summary>
+    public static ISiloBuilder AddImplicitStreamSubscription<TGrain, TEvent>(this ISiloBuilder builder, string streamNamespace, Func<TGrain, TEvent, Task> deliver)
+        where TGrain : IGrainWithIntegerKey
+    {
+        builder.Services.AddSingleton(new StreamSubscription(
+            streamNamespace, (grains, key, payload) => deliver(grains.GetGrain<TGrain>(key), WireSerializer.Deserialize<TEvent>(payload))));
+        return builder;
+    }
+}

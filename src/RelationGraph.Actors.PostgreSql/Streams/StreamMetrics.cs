@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace RelationGraph.Actors.PostgreSql.Streams;
+
+/// <summary>The streams' instruments, on the meter <c>RelationGraph.Streams</c>.</summary>
+public sealed class StreamMetrics : IDisposable
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "RelationGraph.Streams";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _appended;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _redelivered;
+    private readonly Counter<long> _deadLettered;
+    private readonly Histogram<double> _landingLag;
+    private readonly ConcurrentDictionary<(string Database, int Queue), long> _depths = new();
+
+    /// <summary>Creates the instruments.</summary>
+    public StreamMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _appended = _meter.CreateCounter<long>("relationgraph.streams.appended", description: "Events appended to stream queues.");
+        _delivered = _meter.CreateCounter<long>("relationgraph.streams.delivered", description: "Events delivered to subscriber grains.");
+        _redelivered = _meter.CreateCounter<long>("relationgraph.streams.redelivered", description: "Deliveries retried after a failure.");
+        _deadLettered = _meter.CreateCounter<long>("relationgraph.streams.dead_lettered", description: "Events moved to the dead-letter table.");
+        _landingLag = _meter.CreateHistogram<double>("relationgraph.streams.landing_lag", "ms", "From the producer's commit to the subscriber's applied write.");
+        _meter.CreateObservableGauge("relationgraph.streams.queue_depth", () =>
+            _depths.Select(d => new Measurement<long>(d.Value, new("database", d.Key.Database), new("queue", d.Key.Queue))), description: "Events waiting per queue.");
+    }
+
+    private long _deliveredTotal;
+    private long _deadLetteredTotal;
+
+    /// <summary>Events delivered so far by this silo.</summary>
+    public long DeliveredTotal => Interlocked.Read(ref _deliveredTotal);
+
+    /// <summary>Events dead-lettered so far by this silo.</summary>
+    public long DeadLetteredTotal => Interlocked.Read(ref _deadLetteredTotal);
+
+    /// <summary>The deepest queue this silo has seen lately.</summary>
+    public long MaxQueueDepth => _depths.IsEmpty ? 0 : _depths.Values.Max();
+
+    /// <summary>Counts appended events.</summary>
+    public void RecordAppended(long count = 1) => _appended.Add(count);
+
+    internal void RecordDelivered(TimeSpan landingLag)
+    {
+        _delivered.Add(1);
+        Interlocked.Increment(ref _deliveredTotal);
+        _landingLag.Record(landingLag.TotalMilliseconds);
+    }
+
+    internal void RecordRedelivered() => _redelivered.Add(1);
+
+    internal void RecordDeadLettered()
+    {
+        _deadLettered.Add(1);
+        Interlocked.Increment(ref _deadLetteredTotal);
+    }
+
+    internal void RecordDepth(string database, int queue, long depth) => _depths[(database, queue)] = depth;
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}

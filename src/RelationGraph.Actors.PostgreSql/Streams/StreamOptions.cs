@@ -1,0 +1,26 @@
+namespace RelationGraph.Actors.PostgreSql.Streams;
+
+/// <summary>Persistent stream settings.</summary>
+public sealed class StreamOptions
+{
+    /// <summary>Queues per queue database; each is pulled by one silo at a time. Fixed for a deployment.</summary>
+    public int QueuesPerDatabase { get; set; } = 8;
+
+    /// <summary>Events a pulling agent locks, delivers and checkpoints at once.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How long an agent waits before polling an empty queue again.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Deliveries of one event before it goes to the dead-letter table.</summary>
+    public int MaxDeliveryAttempts { get; set; } = 8;
+
+    /// <summary>A queue deeper than this makes producers wait (back-pressure) instead of growing further.</summary>
+    public long MaxQueueDepth { get; set; } = 200_000;
+
+    /// <summary>How long a producer waits for room in a full queue before failing.</summary>
+    public TimeSpan MaxBackPressureWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often queue ownership is recomputed from the membership view.</summary>
+    public TimeSpan RebalancePeriod { get; set; } = TimeSpan.FromSeconds(1);
+}

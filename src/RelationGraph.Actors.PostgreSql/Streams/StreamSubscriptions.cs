@@ -1,0 +1,13 @@
+namespace RelationGraph.Actors.PostgreSql.Streams;
+
+/// <summary>The registered implicit subscriptions, by namespace.</summary>
+public sealed class StreamSubscriptions(IEnumerable<StreamSubscription> subscriptions)
+{
+    private readonly Dictionary<string, StreamSubscription> _byNamespace = subscriptions.ToDictionary(s => s.Namespace, StringComparer.Ordinal);
+
+    /// <summary>Delivers one event to its subscriber grain.</summary>
+    public Task DeliverAsync(IGrainFactory grains, string streamNamespace, long key, byte[] payload) =>
+        _byNamespace.TryGetValue(streamNamespace, out var subscription)
+            ? subscription.Deliver(grains, key, payload)
+            : throw new InvalidDataException($"No implicit subscription for stream namespace '{streamNamespace}'.");
+}
