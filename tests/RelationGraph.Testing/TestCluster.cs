@@ -166,6 +166,7 @@ public sealed class TestCluster : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.AddRelationGraphStorage();
         builder.AddRelationGraphSilo();
+        _options.ConfigureServices?.Invoke(builder.Services);
         var host = builder.Build();
         try
         {

@@ -17,4 +17,7 @@ public sealed class TestClusterOptions
 
     /// <summary>Further configuration of every silo, on top of fast failure detection (dead within about a second).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Further services of every silo, for fault injection.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices { get; init; }
 }

@@ -35,7 +35,10 @@ public static class PostgresStreamsSiloBuilderExtensions
         where TGrain : IGrainWithIntegerKey
     {
         builder.Services.AddSingleton(new StreamSubscription(
-            streamNamespace, (grains, key, payload) => deliver(grains.GetGrain<TGrain>(key), WireSerializer.Deserialize<TEvent>(payload))));
+            streamNamespace,
+            (grains, key, payload) => deliver(
+                grains.GetGrain<TGrain>(key),
+                WireSerializer.Deserialize<TEvent>(payload) ?? throw new InvalidDataException($"An empty {typeof(TEvent).Name} in stream '{streamNamespace}'."))));
         return builder;
     }
 }

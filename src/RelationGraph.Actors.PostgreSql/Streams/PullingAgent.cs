@@ -141,7 +141,7 @@ internal sealed partial class PullingAgent(
     }
 
     private static bool IsPoison(Exception exception) =>
-        exception is ArgumentException or InvalidDataException or FormatException or NotSupportedException or InvalidCastException;
+        exception is ArgumentException or InvalidDataException or FormatException or NotSupportedException or InvalidCastException or NullReferenceException;
 
     [LoggerMessage(1, LogLevel.Warning, "Stream batch of {Database} queue {Queue} failed; it will be redelivered")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, string database, int queue);

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RelationGraph.Abstractions;
+using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Persistence.Sharding;
+using RelationGraph.Testing;
+using RelationGraph.Tests.Fixtures;
+
+namespace RelationGraph.Tests.Redundancy;
+
+/// <summary>Every redundancy mode must end in the same state: a straight replay of the acknowledged operations.</summary>
+public sealed class RedundancyModeTests(PostgresFixture postgres)
+{
+    private static readonly TimeSpan Convergence = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("Sync")]
+    [InlineData("Stream")]
+    public async Task A_concurrent_random_workload_converges_to_a_replay_of_the_acknowledged_operations(string mode)
+    {
+        await using var cluster = await StartAsync(mode);
+        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        var workload = new RandomFollowWorkload(Users(40), 600, seed: 1);
+
+        await workload.RunAsync(client, workers: 8, progress: null, Token);
+
+        await workload.AssertConvergedAsync(client, Convergence, Token);
+    }
+
+    [Fact]
+    public async Task Stream_mode_loses_nothing_when_a_silo_is_killed_mid_run()
+    {
+        await using var cluster = await StartAsync("Stream");
+        await using var client = await cluster.ConnectClientAsync(o => o.MaxAttempts = 12, Token);
+        var workload = new RandomFollowWorkload(Users(40), 600, seed: 2);
+        var third = new TaskCompletionSource();
+
+        var run = workload.RunAsync(client, workers: 8, acknowledged => { if (acknowledged == 200) third.TrySetResult(); }, Token);
+        await third.Task.WaitAsync(Convergence, Token);
+        await cluster.KillSiloAsync(cluster.Silos[1]);
+        await run;
+
+        await workload.AssertConvergedAsync(client, Convergence, Token);
+    }
+
+    [Fact]
+    public async Task Stream_mode_redelivers_a_batch_whose_consumer_crashed_before_its_checkpoint()
+    {
+        var crashes = new CrashingCheckpoints(crashes: 5);
+        await using var cluster = await StartAsync("Stream", services => services.AddSingleton<IStreamBatchInterceptor>(crashes));
+        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        var workload = new RandomFollowWorkload(Users(20), 200, seed: 3);
+
+        await workload.RunAsync(client, workers: 4, progress: null, Token);
+
+        await workload.AssertConvergedAsync(client, Convergence, Token);
+        Assert.Equal(0, crashes.Remaining);
+        var delivered = cluster.Silos.Sum(s => s.Services.GetRequiredService<StreamMetrics>().DeliveredTotal);
+        Assert.True(delivered > workload.Acknowledged, $"{delivered} deliveries for {workload.Acknowledged} events: nothing was redelivered");
+    }
+
+    [Fact]
+    public async Task A_poison_event_goes_to_the_dead_letter_table_and_the_queue_moves_on()
+    {
+        await using var cluster = await StartAsync("Stream", settings: new() { ["RelationGraph:Streams:MaxDeliveryAttempts"] = "2" });
+        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        var shard = cluster.Silos[0].Services.GetRequiredService<ShardSet>().All[0];
+        await using (var poison = new NpgsqlConnection(ConnectionString(cluster, shard)))
+        {
+            await poison.OpenAsync(Token);
+            await using var insert = new NpgsqlCommand("INSERT INTO stream_events (queue, namespace, stream_key, payload) VALUES (0, 'follows', 7, '\\x00')", poison);
+            await insert.ExecuteNonQueryAsync(Token);
+        }
+
+        var workload = new RandomFollowWorkload(Users(10), 60, seed: 4);
+        await workload.RunAsync(client, workers: 2, progress: null, Token);
+
+        await workload.AssertConvergedAsync(client, Convergence, Token);
+        await using var connection = new NpgsqlConnection(ConnectionString(cluster, shard));
+        await connection.OpenAsync(Token);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM stream_dead_letters WHERE stream_key = 7", connection);
+        Assert.Equal(1L, await count.ExecuteScalarAsync(Token));
+        Assert.Equal(1, cluster.Silos.Sum(s => s.Services.GetRequiredService<StreamMetrics>().DeadLetteredTotal));
+    }
+
+    [Fact]
+    public async Task A_full_queue_pushes_back_on_producers_instead_of_growing()
+    {
+        var stalled = new StalledCheckpoints();
+        await using var cluster = await StartAsync("Stream", services => services.AddSingleton<IStreamBatchInterceptor>(stalled), new()
+        {
+            ["RelationGraph:Streams:MaxQueueDepth"] = "20",
+            ["RelationGraph:Streams:MaxBackPressureWait"] = "00:00:00.300",
+            ["RelationGraph:Streams:QueuesPerDatabase"] = "1",
+        });
+        await using var client = await cluster.ConnectClientAsync(o => o.MaxAttempts = 1, Token);
+        var celebrity = new UserId(1);
+
+        var error = await Assert.ThrowsAsync<StreamQueueFullException>(async () =>
+        {
+            for (var fan = 2L; fan < 2_000; fan++)
+            {
+                await client.FollowAsync(new UserId(fan), celebrity, Token);
+            }
+        });
+
+        Assert.Contains("more than 20", error.Message, StringComparison.Ordinal);
+        stalled.Release();
+    }
+
+    private Task<TestCluster> StartAsync(string mode, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? []) { ["RelationGraph:Redundancy"] = mode };
+        return TestCluster.StartAsync(new TestClusterOptions
+        {
+            MetaConnectionString = postgres.NewDatabase($"mode_{mode.ToLowerInvariant()}"),
+            Settings = all,
+            ConfigureServices = services,
+        }, Token);
+    }
+
+    private string ConnectionString(TestCluster cluster, Shard shard) => postgres.Server.GetConnectionString(shard.Database.Database);
+
+    private static List<UserId> Users(int count) => Enumerable.Range(1, count).Select(i => new UserId(i)).ToList();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>Abandons the first few batches after delivery, as a consumer crash before the checkpoint would.</summary>
+    private sealed class CrashingCheckpoints(int crashes) : IStreamBatchInterceptor
+    {
+        private int _remaining = crashes;
+
+        public int Remaining => Math.Max(0, Volatile.Read(ref _remaining));
+
+        public ValueTask BeforeCheckpointAsync(string database, int queue, int events) =>
+            Interlocked.Decrement(ref _remaining) >= 0 ? throw new InvalidOperationException("crash before checkpoint") : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Holds every checkpoint until released, so queues only grow.</summary>
+    private sealed class StalledCheckpoints : IStreamBatchInterceptor
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _release.TrySetResult();
+
+        public async ValueTask BeforeCheckpointAsync(string database, int queue, int events) => await _release.Task;
+    }
+}
