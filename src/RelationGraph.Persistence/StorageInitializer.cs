@@ -41,10 +41,10 @@ internal sealed partial class StorageInitializer(
                 Timeout = Math.Max(1, (int)settings.ShardConnectTimeout.TotalSeconds),
             }.ConnectionString;
             await EnsureDatabaseAsync(connectionString, cancellationToken);
-            var dataSource = NpgsqlDataSource.Create(connectionString);
-            await SchemaMigrator.MigrateAsync(dataSource, "Shard", cancellationToken);
-            await StreamQueue.EnsureSchemaAsync(dataSource, cancellationToken);
-            opened.Add(new Shard(database, dataSource));
+            var shard = new Shard(database, connectionString);
+            opened.Add(shard);
+            await SchemaMigrator.MigrateAsync(shard.DataSource, "Shard", cancellationToken);
+            await StreamQueue.EnsureSchemaAsync(shard.DataSource, cancellationToken);
         }
 
         shards.Initialize(map, opened);

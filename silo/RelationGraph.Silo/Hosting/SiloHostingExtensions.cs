@@ -5,6 +5,7 @@ using RelationGraph.Abstractions;
 using RelationGraph.Actors.PostgreSql;
 using RelationGraph.Actors.PostgreSql.Streams;
 using RelationGraph.Grains;
+using RelationGraph.Grains.Cdc;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Sharding;
 
@@ -33,6 +34,8 @@ public static class SiloHostingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddRelationGraphSilo(this IHostApplicationBuilder builder)
     {
+        // Before the silo's own services: in Cdc mode the replication slots must exist before any follow is served.
+        builder.Services.AddHostedService<FollowingChangeFeed>();
         builder.Services.AddSilo(silo => silo
             .AddGrainsFromAssembly(typeof(FollowingGrain).Assembly)
             .UsePostgresClustering(_ => { })

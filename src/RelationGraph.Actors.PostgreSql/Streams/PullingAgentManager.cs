@@ -50,6 +50,11 @@ internal sealed partial class PullingAgentManager(
     private void Rebalance(CancellationToken stoppingToken)
     {
         var active = membership.Current.ActiveSilos;
+        if (active.Count == 0)
+        {
+            return; // Not joined yet.
+        }
+
         var owned = new HashSet<(string, int)>();
         foreach (var (name, dataSource) in databases.Databases)
         {

@@ -10,10 +10,11 @@ namespace RelationGraph.Persistence.Sharding;
 /// </summary>
 public sealed class Shard : IAsyncDisposable
 {
-    internal Shard(ShardDatabase database, NpgsqlDataSource dataSource)
+    internal Shard(ShardDatabase database, string connectionString)
     {
         Database = database;
-        DataSource = dataSource;
+        ConnectionString = connectionString;
+        DataSource = NpgsqlDataSource.Create(connectionString);
         Name = $"{database.ShardId} ({database.Database})";
     }
 
@@ -24,6 +25,9 @@ public sealed class Shard : IAsyncDisposable
     public string Name { get; }
 
     internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The shard's connection string, for connections a pool cannot serve (logical replication).</summary>
+    public string ConnectionString { get; }
 
     /// <summary>Runs <paramref name="operation"/> against the shard's pool.</summary>
     public async Task<T> RunAsync<T>(Func<NpgsqlDataSource, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)

@@ -39,6 +39,14 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         if (_server is not null)
         {
+            // Cdc clusters keep their slots so a restart resumes; none may outlive the run.
+            await using (var connection = new Npgsql.NpgsqlConnection(_server.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var drop = new Npgsql.NpgsqlCommand("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+
             await _server.StopAsync();
         }
 

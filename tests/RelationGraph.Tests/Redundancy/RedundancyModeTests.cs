@@ -16,6 +16,7 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
     [Theory]
     [InlineData("Sync")]
     [InlineData("Stream")]
+    [InlineData("Cdc")]
     public async Task A_concurrent_random_workload_converges_to_a_replay_of_the_acknowledged_operations(string mode)
     {
         await using var cluster = await StartAsync(mode);
@@ -27,10 +28,12 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
         await workload.AssertConvergedAsync(client, Convergence, Token);
     }
 
-    [Fact]
-    public async Task Stream_mode_loses_nothing_when_a_silo_is_killed_mid_run()
+    [Theory]
+    [InlineData("Stream")]
+    [InlineData("Cdc")]
+    public async Task No_acknowledged_operation_is_lost_when_a_silo_is_killed_mid_run(string mode)
     {
-        await using var cluster = await StartAsync("Stream");
+        await using var cluster = await StartAsync(mode);
         await using var client = await cluster.ConnectClientAsync(o => o.MaxAttempts = 12, Token);
         var workload = new RandomFollowWorkload(Users(40), 600, seed: 2);
         var third = new TaskCompletionSource();
@@ -108,12 +111,37 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
         stalled.Release();
     }
 
-    private Task<TestCluster> StartAsync(string mode, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
+    [Fact]
+    public async Task Cdc_mode_creates_a_slot_per_shard_and_another_mode_drops_them()
+    {
+        var meta = postgres.NewDatabase("slots");
+        await using (var cdc = await StartAsync("Cdc", meta: meta))
+        {
+            Assert.Equal(4L, await CountSlotsAsync(meta));
+        }
+
+        await using (await StartAsync("Stream", meta: meta))
+        {
+            Assert.Equal(0L, await CountSlotsAsync(meta));
+        }
+    }
+
+    private async Task<long> CountSlotsAsync(string meta)
+    {
+        var database = new NpgsqlConnectionStringBuilder(meta).Database;
+        await using var connection = new NpgsqlConnection(postgres.Server.ConnectionString);
+        await connection.OpenAsync(Token);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_replication_slots WHERE database LIKE $1", connection);
+        count.Parameters.Add(new() { Value = $"{database}_shard_%" });
+        return (long)(await count.ExecuteScalarAsync(Token))!;
+    }
+
+    private Task<TestCluster> StartAsync(string mode, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null, string? meta = null)
     {
         var all = new Dictionary<string, string?>(settings ?? []) { ["RelationGraph:Redundancy"] = mode };
         return TestCluster.StartAsync(new TestClusterOptions
         {
-            MetaConnectionString = postgres.NewDatabase($"mode_{mode.ToLowerInvariant()}"),
+            MetaConnectionString = meta ?? postgres.NewDatabase($"mode_{mode.ToLowerInvariant()}"),
             Settings = all,
             ConfigureServices = services,
         }, Token);

@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using RelationGraph.Abstractions;
+using RelationGraph.Actors;
+using RelationGraph.Actors.Membership;
+using RelationGraph.Actors.Runtime;
+using RelationGraph.Persistence;
+using RelationGraph.Persistence.Sharding;
+
+namespace RelationGraph.Grains.Cdc;
+
+/// <summary>
+/// Cdc redundancy: one logical replication consumer per shard (pgoutput over the publication of <c>following</c>)
+/// turns every committed following row into a fan write, and acknowledges the slot position only after that write
+/// committed, so a crash replays from the slot and loses nothing. Each shard's feed runs on the silo that owns it by
+/// placement over the active silos. The slots are created before the silo serves, so no acknowledged follow can
+/// predate its slot, and are dropped when the deployment runs another mode, so none pins WAL forever.
+/// </summary>
+public sealed partial class FollowingChangeFeed(
+    ShardSet shards,
+    IGrainFactory grains,
+    MembershipView membership,
+    LocalSiloDetails local,
+    SiloControl control,
+    TimeProvider time,
+    IOptions<RedundancyOptions> options,
+    ILogger<FollowingChangeFeed> logger) : BackgroundService
+{
+    private const string Publication = "relationgraph_following";
+    private readonly Dictionary<int, (CancellationTokenSource Stop, Task Run)> _feeds = [];
+
+    /// <summary>The replication slot of <paramref name="database"/>; slot names are server-wide, so they carry the database name.</summary>
+    public static string SlotName(string database) => $"rg_cdc_{new string(database.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray())}";
+
+    /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var shard in shards.All)
+        {
+            await shard.RunAsync(async (dataSource, ct) =>
+            {
+                var slot = SlotName(shard.Database.Database);
+                var sql = options.Value.Redundancy == Redundancy.Cdc
+                    ? "SELECT pg_create_logical_replication_slot($1, 'pgoutput') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)"
+                    : "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active";
+                await using var command = dataSource.CreateCommand(sql);
+                command.Parameters.Add(new() { Value = slot });
+                try
+                {
+                    return await command.ExecuteNonQueryAsync(ct);
+                }
+                catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateObject)
+                {
+                    return 0; // Another silo created it at the same moment.
+                }
+            }, cancellationToken);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Redundancy != Redundancy.Cdc)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            do
+            {
+                Rebalance(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (var feed in _feeds.Values)
+        {
+            await feed.Stop.CancelAsync();
+        }
+
+        await Task.WhenAll(_feeds.Values.Select(f => f.Run));
+    }
+
+    private void Rebalance(CancellationToken stoppingToken)
+    {
+        var active = membership.Current.ActiveSilos;
+        if (active.Count == 0)
+        {
+            return; // Not joined yet.
+        }
+
+        foreach (var shard in shards.All)
+        {
+            var owned = !control.IsKilled && GrainPlacement.Place(new GrainId("cdc-feed", shard.Name), active) == local.Address;
+            var running = _feeds.TryGetValue(shard.Database.ShardId, out var feed);
+            if (owned && !running)
+            {
+                var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                control.Killed += stop.Cancel;
+                _feeds[shard.Database.ShardId] = (stop, Task.Run(() => FollowAsync(shard, stop.Token), CancellationToken.None));
+            }
+            else if (!owned && running)
+            {
+                feed.Stop.Cancel();
+                _feeds.Remove(shard.Database.ShardId);
+            }
+        }
+    }
+
+    private async Task FollowAsync(Shard shard, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await StreamAsync(shard, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Unapplied changes stay in the slot; the next connection replays them.
+                LogFeedFailed(logger, exception, shard.Name);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 << Math.Min(failures++, 6))), time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task StreamAsync(Shard shard, CancellationToken cancellationToken)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(shard.ConnectionString) { Pooling = false }.ConnectionString;
+        await using var replication = new LogicalReplicationConnection(connectionString);
+        await replication.Open(cancellationToken);
+        var slot = new PgOutputReplicationSlot(SlotName(shard.Database.Database));
+        LogFeedStarted(logger, shard.Name, slot.Name);
+        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(Publication, PgOutputProtocolVersion.V1, binary: true), cancellationToken))
+        {
+            var row = message switch
+            {
+                InsertMessage insert => insert.NewRow,
+                UpdateMessage update => update.NewRow,
+                _ => null,
+            };
+            if (row is not null)
+            {
+                var change = await ReadChangeAsync(row, cancellationToken);
+                await grains.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change);
+            }
+
+            // Acknowledge only what has been applied: after a crash the slot replays the rest.
+            replication.SetReplicationStatus(message.WalEnd);
+        }
+    }
+
+    /// <summary>A row of <c>following</c> (binary), in column order: owner_id, direction, other_id, state, event_at, updated_at.</summary>
+    private static async Task<FollowChanged> ReadChangeAsync(ReplicationTuple row, CancellationToken cancellationToken)
+    {
+        long owner = 0, other = 0;
+        short state = 0;
+        var eventAt = default(DateTime);
+        var column = 0;
+        await foreach (var value in row)
+        {
+            switch (column++)
+            {
+                case 0: owner = await value.Get<long>(cancellationToken); break;
+                case 2: other = await value.Get<long>(cancellationToken); break;
+                case 3: state = await value.Get<short>(cancellationToken); break;
+                case 4: eventAt = await value.Get<DateTime>(cancellationToken); break;
+                default: break; // Unread values are skipped when the enumerator moves on.
+            }
+        }
+
+        return new FollowChanged(new UserId(owner), new UserId(other), (EdgeState)state, new DateTimeOffset(eventAt, TimeSpan.Zero));
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Change feed of shard {Shard} streaming from slot {Slot}")]
+    private static partial void LogFeedStarted(ILogger logger, string shard, string slot);
+
+    [LoggerMessage(2, LogLevel.Warning, "Change feed of shard {Shard} failed; it resumes from its slot")]
+    private static partial void LogFeedFailed(ILogger logger, Exception exception, string shard);
+}
