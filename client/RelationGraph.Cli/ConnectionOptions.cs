@@ -81,11 +81,13 @@ internal sealed class ConnectionOptions
     /// <summary>The client options for this invocation; throws <see cref="RelgraphException"/> or <see cref="ArgumentException"/> when they are unusable.</summary>
     public RelationGraphClientOptions Resolve(ParseResult parseResult)
     {
+        var timeout = ResolveTimeout(parseResult);
         var options = new RelationGraphClientOptions
         {
             ClusterId = parseResult.GetValue(ClusterId) ?? _environment.Variable(RelgraphEnvironment.ClusterIdVariable) ?? DefaultClusterId,
             ClusterSecret = ResolveSecret(parseResult),
-            ResponseTimeout = ResolveTimeout(parseResult),
+            ResponseTimeout = timeout,
+            OpenConnectionTimeout = timeout < TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5),
         };
 
         var gateways = parseResult.GetValue(Gateway) ?? [];

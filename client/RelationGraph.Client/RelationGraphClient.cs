@@ -26,6 +26,7 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
             ClusterId = options.ClusterId,
             ClusterSecret = options.ClusterSecret,
             ResponseTimeout = options.ResponseTimeout,
+            OpenConnectionTimeout = options.OpenConnectionTimeout,
         };
         foreach (var gateway in options.Gateways)
         {

@@ -18,6 +18,9 @@ public sealed class RelationGraphClientOptions
     /// <summary>How long one attempt of a call may wait for its response. Default 30 seconds.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long connecting to a gateway, handshake included, may take. Default 5 seconds.</summary>
+    public TimeSpan OpenConnectionTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Attempts per call when a silo is unreachable or does not answer in time; every RelationGraph call is safe to repeat. Default 4.</summary>
     public int MaxAttempts { get; set; } = 4;
 
@@ -42,9 +45,9 @@ public sealed class RelationGraphClientOptions
             throw new ArgumentException("The cluster secret is required.", nameof(ClusterSecret));
         }
 
-        if (MaxAttempts < 1 || ResponseTimeout <= TimeSpan.Zero || RetryDelay < TimeSpan.Zero)
+        if (MaxAttempts < 1 || ResponseTimeout <= TimeSpan.Zero || OpenConnectionTimeout <= TimeSpan.Zero || RetryDelay < TimeSpan.Zero)
         {
-            throw new ArgumentException("MaxAttempts must be at least 1, ResponseTimeout positive and RetryDelay not negative.");
+            throw new ArgumentException("MaxAttempts must be at least 1, ResponseTimeout and OpenConnectionTimeout positive and RetryDelay not negative.");
         }
     }
 }

@@ -5,7 +5,7 @@ using RelationGraph.Persistence;
 namespace RelationGraph.Grains;
 
 /// <summary>Owns one user's fan list, the reverse copy of followers' following rows, and the fan count.</summary>
-public sealed class FanGrain(EdgeStore store) : Grain, IFanGrain
+public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time) : Grain, IFanGrain
 {
     private UserId Me => new(GetPrimaryKeyLong());
 
@@ -16,7 +16,14 @@ public sealed class FanGrain(EdgeStore store) : Grain, IFanGrain
             throw new ArgumentException($"Event {change} does not belong to the fan list of {Me}.", nameof(change));
         }
 
-        return store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt);
+        return ApplyCoreAsync(change);
+    }
+
+    private async Task<bool> ApplyCoreAsync(FollowChanged change)
+    {
+        var changed = await store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt);
+        metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
+        return changed;
     }
 
     public Task<EdgePage> GetFansAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Fans, Me, page);

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace RelationGraph.Benchmarks;
 
 /// <summary>Command-line settings shared by the scenarios.</summary>
-internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> Silos, IReadOnlyList<int> Concurrency, string? Output)
+internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> Silos, IReadOnlyList<int> Concurrency, string? Output, int Follows, int Samples)
 {
-    public static BenchmarkArguments Parse(string[] args)
+    public static BenchmarkArguments Parse(string[] args, string defaultConcurrency)
     {
         var values = new Dictionary<string, string>();
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -17,7 +17,9 @@ internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> 
         return new BenchmarkArguments(
             TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("duration", "3"), CultureInfo.InvariantCulture)),
             List(values.GetValueOrDefault("silos", "1,3")),
-            List(values.GetValueOrDefault("concurrency", "1,8,64")),
-            values.GetValueOrDefault("out"));
+            List(values.GetValueOrDefault("concurrency", defaultConcurrency)),
+            values.GetValueOrDefault("out"),
+            int.Parse(values.GetValueOrDefault("follows", "20000"), CultureInfo.InvariantCulture),
+            int.Parse(values.GetValueOrDefault("samples", "2000"), CultureInfo.InvariantCulture));
     }
 }

@@ -26,10 +26,8 @@ internal static class LatencyRecorder
         })));
         var elapsed = clock.Elapsed;
         var all = samples.SelectMany(s => s).Order().ToArray();
-        return new Measurement(name, concurrency, all.Length, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Measurement(name, concurrency, all.Length, all.Length / elapsed.TotalSeconds, Percentiles.Of(all, 0.50), Percentiles.Of(all, 0.99));
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 }
 
 /// <summary>One scenario's result.</summary>

@@ -36,6 +36,7 @@ public static class SiloHostingExtensions
     {
         // Before the silo's own services: in Cdc mode the replication slots must exist before any follow is served.
         builder.Services.AddHostedService<FollowingChangeFeed>();
+        builder.Services.AddSingleton<FanMetrics>();
         builder.Services.AddSilo(silo => silo
             .AddGrainsFromAssembly(typeof(FollowingGrain).Assembly)
             .UsePostgresClustering(_ => { })

@@ -14,7 +14,7 @@ public sealed class StreamMetrics : IDisposable
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _redelivered;
     private readonly Counter<long> _deadLettered;
-    private readonly Histogram<double> _landingLag;
+    private readonly Histogram<double> _deliveryLag;
     private readonly ConcurrentDictionary<(string Database, int Queue), long> _depths = new();
 
     /// <summary>Creates the instruments.</summary>
@@ -25,7 +25,7 @@ public sealed class StreamMetrics : IDisposable
         _delivered = _meter.CreateCounter<long>("relationgraph.streams.delivered", description: "Events delivered to subscriber grains.");
         _redelivered = _meter.CreateCounter<long>("relationgraph.streams.redelivered", description: "Deliveries retried after a failure.");
         _deadLettered = _meter.CreateCounter<long>("relationgraph.streams.dead_lettered", description: "Events moved to the dead-letter table.");
-        _landingLag = _meter.CreateHistogram<double>("relationgraph.streams.landing_lag", "ms", "From the producer's commit to the subscriber's applied write.");
+        _deliveryLag = _meter.CreateHistogram<double>("relationgraph.streams.delivery_lag", "ms", "From an event's append to its delivery to the subscriber.");
         _meter.CreateObservableGauge("relationgraph.streams.queue_depth", () =>
             _depths.Select(d => new Measurement<long>(d.Value, new("database", d.Key.Database), new("queue", d.Key.Queue))), description: "Events waiting per queue.");
     }
@@ -45,11 +45,11 @@ public sealed class StreamMetrics : IDisposable
     /// <summary>Counts appended events.</summary>
     public void RecordAppended(long count = 1) => _appended.Add(count);
 
-    internal void RecordDelivered(TimeSpan landingLag)
+    internal void RecordDelivered(TimeSpan deliveryLag)
     {
         _delivered.Add(1);
         Interlocked.Increment(ref _deliveredTotal);
-        _landingLag.Record(landingLag.TotalMilliseconds);
+        _deliveryLag.Record(deliveryLag.TotalMilliseconds);
     }
 
     internal void RecordRedelivered() => _redelivered.Add(1);

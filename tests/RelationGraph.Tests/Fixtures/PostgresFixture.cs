@@ -19,7 +19,13 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _directory = Directory.CreateTempSubdirectory("relationgraph-tests-");
-        _server = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = _directory.FullName, Ephemeral = true });
+        // Several three-silo clusters run at once, each silo pooling connections per shard for grains and stream agents.
+        _server = await PostgresServer.StartAsync(new PostgresServerOptions
+        {
+            DataDirectory = _directory.FullName,
+            Ephemeral = true,
+            Settings = { ["max_connections"] = "1000" },
+        });
     }
 
     /// <summary>A database name no other test class uses in this run.</summary>

@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace RelationGraph.Grains;
+
+/// <summary>The fan side's instruments, on the meter <c>RelationGraph.Fans</c>; the same in every redundancy mode.</summary>
+public sealed class FanMetrics : IDisposable
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "RelationGraph.Fans";
+
+    /// <summary>The landing lag instrument's name.</summary>
+    public const string LandingLag = "relationgraph.fans.landing_lag";
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _landingLag;
+
+    /// <summary>Creates the instruments.</summary>
+    public FanMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _landingLag = _meter.CreateHistogram<double>(LandingLag, "ms", "From a follow's event time (its commit) to its fan row being written.");
+    }
+
+    /// <summary>Records a fan row written <paramref name="lag"/> after its follow.</summary>
+    public void RecordLanding(TimeSpan lag) => _landingLag.Record(lag.TotalMilliseconds);
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}
