@@ -2,8 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using RelationGraph.Actors.PostgreSql.Streams;
-using RelationGraph.Persistence.Schema;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Persistence;
@@ -20,66 +18,11 @@ internal sealed partial class StorageInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var metaConnectionString = await locator.GetConnectionStringAsync(cancellationToken);
-        var metaBuilder = new NpgsqlConnectionStringBuilder(metaConnectionString);
-        await EnsureDatabaseAsync(metaConnectionString, cancellationToken);
-
-        ShardMap map;
-        await using (var meta = NpgsqlDataSource.Create(metaConnectionString))
-        {
-            await SchemaMigrator.MigrateAsync(meta, "Meta", cancellationToken);
-            map = await ShardMapStore.LoadOrCreateAsync(meta, metaBuilder.Database!, settings, cancellationToken);
-        }
-
-        var opened = new List<Shard>();
-        foreach (var database in map.Databases)
-        {
-            var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString ?? metaConnectionString)
-            {
-                Database = database.Database,
-                Timeout = Math.Max(1, (int)settings.ShardConnectTimeout.TotalSeconds),
-            }.ConnectionString;
-            await EnsureDatabaseAsync(connectionString, cancellationToken);
-            var shard = new Shard(database, connectionString);
-            opened.Add(shard);
-            await SchemaMigrator.MigrateAsync(shard.DataSource, "Shard", cancellationToken);
-            await StreamQueue.EnsureSchemaAsync(shard.DataSource, cancellationToken);
-        }
-
-        shards.Initialize(map, opened);
-        LogStarted(logger, map.Databases.Count, map.VirtualShards, metaBuilder.Host, metaBuilder.Port, metaBuilder.Database);
+        await StorageBootstrap.InitializeAsync(shards, metaConnectionString, options.Value, cancellationToken);
+        var meta = new NpgsqlConnectionStringBuilder(metaConnectionString);
+        LogStarted(logger, shards.Map.Databases.Count, shards.Map.VirtualShards, meta.Host, meta.Port, meta.Database);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Creates the database of <paramref name="connectionString"/> when it does not exist (development and tests).</summary>
-    private static async Task EnsureDatabaseAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        try
-        {
-            await using var probe = new NpgsqlConnection(connectionString);
-            await probe.OpenAsync(cancellationToken);
-            return;
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InvalidCatalogName)
-        {
-        }
-
-        var database = builder.Database!;
-        builder.Database = "postgres";
-        builder.Pooling = false;
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-        try
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
-        {
-            // Another silo created it first.
-        }
-    }
 }
