@@ -6,7 +6,7 @@ using RelationGraph.Client;
 namespace RelationGraph.Cli;
 
 /// <summary>The command tree: one subcommand per client call, each a few lines over <see cref="IRelationGraphClient"/>.</summary>
-internal static class RelgraphCommand
+internal static partial class RelgraphCommand
 {
     public static RootCommand Create(RelgraphEnvironment environment)
     {
@@ -24,6 +24,8 @@ internal static class RelgraphCommand
         root.Subcommands.Add(CountsCommand(connection));
         root.Subcommands.Add(RelationCommand(connection));
         root.Subcommands.Add(SilosCommand(connection));
+        root.Subcommands.Add(GenerateCommand(connection));
+        root.Subcommands.Add(ImportCommand(connection));
         return root;
     }
 
@@ -129,6 +131,14 @@ internal static class RelgraphCommand
             parseResult.GetValue(connection.Json), parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
 
         public T? Value<T>(Option<T> option) => parseResult.GetValue(option);
+
+        public T? Value<T>(Argument<T> argument) => parseResult.GetValue(argument);
+
+        public bool Json => parseResult.GetValue(connection.Json);
+
+        public TextWriter Stdout => parseResult.InvocationConfiguration.Output;
+
+        public TextWriter Stderr => parseResult.InvocationConfiguration.Error;
 
         public UserId User(Argument<string> argument)
         {

@@ -11,8 +11,12 @@ namespace RelationGraph.Persistence;
 /// </summary>
 public static class StorageBootstrap
 {
-    /// <summary>Initializes <paramref name="shards"/> from the meta database at <paramref name="metaConnectionString"/>.</summary>
-    public static async Task InitializeAsync(ShardSet shards, string metaConnectionString, StorageOptions settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Initializes <paramref name="shards"/> from the meta database at <paramref name="metaConnectionString"/>. A silo creates
+    /// the map on first start and insists it matches its configuration; a tool passes <paramref name="adoptStoredMap"/> to use
+    /// whatever map is stored.
+    /// </summary>
+    public static async Task InitializeAsync(ShardSet shards, string metaConnectionString, StorageOptions settings, CancellationToken cancellationToken, bool adoptStoredMap = false)
     {
         var metaBuilder = new NpgsqlConnectionStringBuilder(metaConnectionString);
         await EnsureDatabaseAsync(metaConnectionString, cancellationToken);
@@ -21,7 +25,7 @@ public static class StorageBootstrap
         await using (var meta = NpgsqlDataSource.Create(metaConnectionString))
         {
             await SchemaMigrator.MigrateAsync(meta, "Meta", cancellationToken);
-            map = await ShardMapStore.LoadOrCreateAsync(meta, metaBuilder.Database!, settings, cancellationToken);
+            map = await ShardMapStore.LoadOrCreateAsync(meta, metaBuilder.Database!, settings, adoptStoredMap, cancellationToken);
         }
 
         var opened = new List<Shard>();

@@ -5,7 +5,8 @@ namespace RelationGraph.Persistence.Sharding;
 /// <summary>Reads the shard map from the meta database, creating it from configuration on the very first start.</summary>
 internal static class ShardMapStore
 {
-    public static async Task<ShardMap> LoadOrCreateAsync(NpgsqlDataSource meta, string metaDatabase, StorageOptions options, CancellationToken cancellationToken)
+    /// <summary>The stored map; when there is none, one made from <paramref name="options"/>, unless <paramref name="adoptStoredMap"/> (tools), which also skips comparing it with the options.</summary>
+    public static async Task<ShardMap> LoadOrCreateAsync(NpgsqlDataSource meta, string metaDatabase, StorageOptions options, bool adoptStoredMap, CancellationToken cancellationToken)
     {
         await using var connection = await meta.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -15,6 +16,11 @@ internal static class ShardMapStore
         }
 
         var map = await LoadAsync(connection, transaction, cancellationToken);
+        if (map is null && adoptStoredMap)
+        {
+            throw new InvalidOperationException($"The meta database '{metaDatabase}' has no shard map yet; start a silo on it first.");
+        }
+
         if (map is null)
         {
             map = ShardMap.Create(FromOptions(metaDatabase, options), options.VirtualShards);
@@ -22,7 +28,11 @@ internal static class ShardMapStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        Validate(map, options);
+        if (!adoptStoredMap)
+        {
+            Validate(map, options);
+        }
+
         return map;
     }
 

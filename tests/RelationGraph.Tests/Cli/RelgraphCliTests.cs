@@ -427,6 +427,55 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.Empty(run.Stdout);
     }
 
+    [Fact]
+    public async Task Generate_then_import_loads_the_graph_and_a_second_import_adds_nothing()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var generated = await RunInAsync(Isolated, ["generate", "--users", "500", "--edges", "3000", "--skew", "zipf:1.2", "--seed", "4", "--out", file]);
+            var again = await RunInAsync(Isolated, ["generate", "--users", "500", "--edges", "3000", "--skew", "zipf:1.2", "--seed", "4"]);
+            Assert.Equal(ExitCodes.Success, generated.ExitCode);
+            Assert.Equal(await File.ReadAllTextAsync(file, Token), again.Stdout);
+            var pairs = Lines(again.Stdout).Select(l => l.Split(',')).Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture))).Distinct().ToList();
+
+            var first = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString, "--json"]);
+            var second = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString, "--json"]);
+
+            Assert.Equal(ExitCodes.Success, first.ExitCode);
+            Assert.Equal(pairs.Count, JsonDocument.Parse(first.Stdout).RootElement.GetProperty("newFollows").GetInt64());
+            Assert.Equal(0, JsonDocument.Parse(second.Stdout).RootElement.GetProperty("newFollows").GetInt64());
+            Assert.Contains("edges/s", first.Stderr, StringComparison.Ordinal);
+            var top = pairs.GroupBy(p => p.Item2).MaxBy(g => g.Count())!;
+            var counts = await fixture.Client.GetCountsAsync(new UserId(top.Key), Token);
+            Assert.Equal(top.Count(), counts.Fans);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task An_import_with_a_bad_line_fails_with_one_line_and_writes_nothing()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "900001,900002\n900003,oops\n", Token);
+
+            var run = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString]);
+
+            Assert.Equal(ExitCodes.Failure, run.ExitCode);
+            Assert.Equal("relgraph: invalid edge list: line 2: 'oops' is not a user id (an integer from 1)", Assert.Single(Lines(run.Stderr)));
+            Assert.Equal(0, (await fixture.Client.GetCountsAsync(new UserId(900001), Token)).Following);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private string[] GatewayArguments => [.. fixture.Cluster.Gateways.SelectMany(g => new[] { "--gateway", g })];
 
     private string[] ConnectionArguments => [.. GatewayArguments, "--cluster-id", "test", "--secret", Secret];
