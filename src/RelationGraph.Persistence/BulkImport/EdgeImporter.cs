@@ -38,7 +38,8 @@ public sealed class EdgeImporter(ShardSet shards, int batchSize = 50_000)
         var total = await ValidateAsync(path, cancellationToken);
         var importedAt = EventTime.Truncate(DateTimeOffset.UtcNow);
         var buffers = shards.All.Select(_ => new List<ImportRow>(batchSize)).ToArray();
-        long done = 0, newFollows = 0;
+        var flushes = new Task<long>?[buffers.Length];
+        long done = 0, flushed = 0;
         var clock = Stopwatch.StartNew();
         using (var reader = new StreamReader(path))
         {
@@ -51,13 +52,8 @@ public sealed class EdgeImporter(ShardSet shards, int batchSize = 50_000)
 
                 var line = EdgeListLine.Parse(text, 0);
                 var at = line.UnixMilliseconds is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : importedAt;
-                var followingShard = Buffer(line.Follower, EdgeDirection.Following, line.Followee, at);
-                var fansShard = Buffer(line.Followee, EdgeDirection.Fans, line.Follower, at);
-                foreach (var shard in new[] { followingShard, fansShard }.Distinct().Where(s => buffers[s].Count >= batchSize))
-                {
-                    newFollows += await FlushAsync(shard, cancellationToken);
-                }
-
+                await BufferAsync(line.Follower, EdgeDirection.Following, line.Followee, at);
+                await BufferAsync(line.Followee, EdgeDirection.Fans, line.Follower, at);
                 if (++done % 10_000 == 0)
                 {
                     progress?.Report(new ImportProgress(done, total, clock.Elapsed));
@@ -67,30 +63,41 @@ public sealed class EdgeImporter(ShardSet shards, int batchSize = 50_000)
 
         for (var shard = 0; shard < buffers.Length; shard++)
         {
-            newFollows += await FlushAsync(shard, cancellationToken);
+            await StartFlushAsync(shard);
+        }
+
+        var newFollows = 0L;
+        foreach (var flush in flushes.OfType<Task<long>>())
+        {
+            newFollows += await flush;
         }
 
         progress?.Report(new ImportProgress(done, total, clock.Elapsed));
-        return new ImportSummary(done, newFollows, clock.Elapsed);
+        return new ImportSummary(done, newFollows + flushed, clock.Elapsed);
 
-        int Buffer(long owner, EdgeDirection direction, long other, DateTimeOffset at)
+        async ValueTask BufferAsync(long owner, EdgeDirection direction, long other, DateTimeOffset at)
         {
             var shard = shards.For(new UserId(owner)).Database.ShardId;
             buffers[shard].Add(new ImportRow(owner, (short)direction, other, at));
-            return shard;
+            if (buffers[shard].Count >= batchSize)
+            {
+                await StartFlushAsync(shard);
+            }
         }
 
-        async Task<long> FlushAsync(int shard, CancellationToken ct)
+        // Each shard writes its batch while the reader fills the next; at most one batch in flight per shard.
+        async Task StartFlushAsync(int shard)
         {
-            var rows = buffers[shard];
-            if (rows.Count == 0)
+            if (flushes[shard] is { } previous)
             {
-                return 0;
+                flushed += await previous;
             }
 
-            var flipped = await shards.All[shard].RunAsync((dataSource, token) => MergeAsync(dataSource, rows, token), ct);
-            rows.Clear();
-            return flipped;
+            var rows = buffers[shard];
+            buffers[shard] = new List<ImportRow>(batchSize);
+            flushes[shard] = rows.Count == 0
+                ? Task.FromResult(0L)
+                : shards.All[shard].RunAsync((dataSource, token) => MergeAsync(dataSource, rows, token), cancellationToken);
         }
     }
 
