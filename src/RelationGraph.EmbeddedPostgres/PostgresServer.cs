@@ -83,7 +83,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
         var (exitCode, output) = await _runner.RunAsync(PgCtl, ["stop", "-D", ClusterDirectory, "-m", "fast", "-w", "-t", "60"], cancellationToken);
         if (exitCode != 0)
         {

@@ -38,6 +38,8 @@ public sealed class Shard : IAsyncDisposable
         }
         catch (Exception exception) when (IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
         {
+            // Idle connections of a failed server are dead too; drop them all now rather than one failed call each.
+            DataSource.Clear();
             throw new ShardUnavailableException($"Shard {Name} is unavailable: {exception.Message}", exception) { Shard = Name };
         }
     }

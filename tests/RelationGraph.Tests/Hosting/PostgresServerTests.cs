@@ -53,7 +53,8 @@ public sealed class PostgresServerTests : IAsyncLifetime
 
     private static async Task<object?> ExecuteAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: a pooled connection would be one the restart terminated.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(Token);
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync(Token);
