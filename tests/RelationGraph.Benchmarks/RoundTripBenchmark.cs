@@ -46,8 +46,13 @@ internal static class RoundTripBenchmark
                     silos.Add(await StartSiloAsync(meta, clusterId));
                 }
 
+                using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+                {
+                    await Task.WhenAll(silos.Select(s => s.Services.GetRequiredService<MembershipView>().WaitForAsync(v => v.ActiveSilos.Count == siloCount, timeout.Token)));
+                }
+
                 await using var client = new ClusterClient(ClientOptions(silos, clusterId));
-                await WaitForMembersAsync(client, siloCount);
+                await client.ConnectAsync();
                 foreach (var concurrency in arguments.Concurrency)
                 {
                     Console.Error.WriteLine($"rpc: {siloCount} silo(s), {concurrency} caller(s): grain calls, then HTTP baseline, {arguments.Duration.TotalSeconds:0.#} s each");
@@ -109,17 +114,6 @@ internal static class RoundTripBenchmark
         }
 
         return options;
-    }
-
-    private static async Task WaitForMembersAsync(ClusterClient client, int silos)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await client.RefreshAsync(timeout.Token)).ActiveSilos.Count < silos)
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-
-        await client.ConnectAsync(timeout.Token);
     }
 
     private static void Print(List<(int Silos, Measurement Actor, Measurement Baseline)> results)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RelationGraph.Actors.Membership;
 using RelationGraph.Actors.Runtime;
 using RelationGraph.Client;
 using RelationGraph.Silo.Hosting;
@@ -101,25 +102,17 @@ public sealed class TestCluster : IAsyncDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
+        var silos = Silos;
+        var expected = silos.Select(s => s.Address).OrderBy(a => a.ToString(), StringComparer.Ordinal).ToList();
+        try
         {
-            var silos = Silos;
-            var expected = silos.Select(s => s.Address).OrderBy(a => a.ToString(), StringComparer.Ordinal).ToList();
-            if (silos.All(s => s.View.ActiveSilos.SequenceEqual(expected)))
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException(
-                    $"Membership did not settle: expected {string.Join(", ", expected)}; views: " +
-                    string.Join(" | ", silos.Select(s => $"{s}: {string.Join(", ", s.View.ActiveSilos)}")));
-            }
+            await Task.WhenAll(silos.Select(s => s.Services.GetRequiredService<MembershipView>().WaitForAsync(v => v.ActiveSilos.SequenceEqual(expected), deadline.Token)));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"Membership did not settle: expected {string.Join(", ", expected)}; views: " +
+                string.Join(" | ", silos.Select(s => $"{s}: {string.Join(", ", s.View.ActiveSilos)}")));
         }
     }
 

@@ -11,6 +11,30 @@ public sealed class MembershipView
     /// <summary>The current view.</summary>
     public ClusterView Current => Volatile.Read(ref _current);
 
+    /// <summary>Completes once the view satisfies <paramref name="condition"/> (at once if it already does).</summary>
+    public async Task<ClusterView> WaitForAsync(Func<ClusterView, bool> condition, CancellationToken cancellationToken)
+    {
+        var satisfied = new TaskCompletionSource<ClusterView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(ClusterView view)
+        {
+            if (condition(view))
+            {
+                satisfied.TrySetResult(view);
+            }
+        }
+
+        Changed += Check;
+        try
+        {
+            Check(Current);
+            return await satisfied.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Changed -= Check;
+        }
+    }
+
     /// <summary>Replaces the view when <paramref name="view"/> is newer.</summary>
     public void Update(ClusterView view)
     {
