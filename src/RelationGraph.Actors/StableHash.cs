@@ -17,10 +17,16 @@ public static class StableHash
             hash = unchecked((hash ^ b) * 0x100000001b3UL);
         }
 
-        hash ^= hash >> 30;
-        hash = unchecked(hash * 0xbf58476d1ce4e5b9UL);
-        hash ^= hash >> 27;
-        hash = unchecked(hash * 0x94d049bb133111ebUL);
-        return hash ^ (hash >> 31);
+        return Mix(hash);
+    }
+
+    /// <summary>The SplitMix64 finalizer: every input bit affects every output bit.</summary>
+    public static ulong Mix(ulong value)
+    {
+        value ^= value >> 30;
+        value = unchecked(value * 0xbf58476d1ce4e5b9UL);
+        value ^= value >> 27;
+        value = unchecked(value * 0x94d049bb133111ebUL);
+        return value ^ (value >> 31);
     }
 }

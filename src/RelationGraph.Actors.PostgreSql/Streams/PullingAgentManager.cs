@@ -1,17 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using RelationGraph.Actors.Membership;
 using RelationGraph.Actors.Runtime;
 
 namespace RelationGraph.Actors.PostgreSql.Streams;
 
 /// <summary>
-/// Runs a pulling agent for every queue this silo owns. Ownership is rendezvous placement of the queue over the
-/// active silos, so queues spread evenly and move to the survivors when a silo dies, without coordination; while
-/// views differ two silos may briefly pull one queue, which row locks and idempotent consumers make harmless.
+/// Runs a pulling agent for every queue this silo owns by placement; row locks and idempotent consumers make the
+/// brief double ownership during view changes harmless.
 /// </summary>
-internal sealed partial class PullingAgentManager(
+internal sealed class PullingAgentManager(
     IStreamQueueDatabases databases,
     StreamSubscriptions subscriptions,
     IGrainFactory grains,
@@ -21,21 +21,19 @@ internal sealed partial class PullingAgentManager(
     StreamMetrics metrics,
     TimeProvider time,
     IOptions<StreamOptions> options,
-    ILoggerFactory loggerFactory,
+    ILogger<PullingAgentManager> logger,
     IStreamBatchInterceptor? interceptor = null) : BackgroundService
 {
-    private readonly Dictionary<(string Database, int Queue), (CancellationTokenSource Stop, Task Run)> _agents = [];
-    private readonly ILogger _logger = loggerFactory.CreateLogger<PullingAgentManager>();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        control.Killed += StopAll;
+        var agents = new PlacedWorkers<Queue>("stream-queue", membership, local, control);
         using var timer = new PeriodicTimer(options.Value.RebalancePeriod, time);
         try
         {
             do
             {
-                Rebalance(stoppingToken);
+                var queues = databases.Databases.SelectMany(d => Enumerable.Range(0, options.Value.QueuesPerDatabase).Select(q => new Queue(d.Name, d.DataSource, q)));
+                agents.Rebalance(queues, q => $"{q.Database}/{q.Number}", RunAgentAsync, stoppingToken);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -43,58 +41,12 @@ internal sealed partial class PullingAgentManager(
         {
         }
 
-        StopAll();
-        await Task.WhenAll(_agents.Values.Select(a => a.Run));
+        await agents.StopAllAsync();
     }
 
-    private void Rebalance(CancellationToken stoppingToken)
-    {
-        var active = membership.Current.ActiveSilos;
-        if (active.Count == 0)
-        {
-            return; // Not joined yet.
-        }
+    private Task RunAgentAsync(Queue queue, CancellationToken cancellationToken) =>
+        new PullingAgent(queue.Database, queue.DataSource, queue.Number, subscriptions, grains, options.Value, metrics, interceptor, time, logger)
+            .RunAsync(cancellationToken);
 
-        var owned = new HashSet<(string, int)>();
-        foreach (var (name, dataSource) in databases.Databases)
-        {
-            for (var queue = 0; queue < options.Value.QueuesPerDatabase; queue++)
-            {
-                if (GrainPlacement.Place(new GrainId("stream-queue", $"{name}/{queue}"), active) != local.Address)
-                {
-                    continue;
-                }
-
-                owned.Add((name, queue));
-                if (!_agents.ContainsKey((name, queue)) && !control.IsKilled)
-                {
-                    var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var agent = new PullingAgent(name, dataSource, queue, subscriptions, grains, options.Value, metrics, interceptor, time, _logger);
-                    _agents[(name, queue)] = (stop, Task.Run(() => agent.RunAsync(stop.Token), CancellationToken.None));
-                }
-            }
-        }
-
-        foreach (var lost in _agents.Keys.Where(k => !owned.Contains(k)).ToList())
-        {
-            _agents[lost].Stop.Cancel();
-            _agents.Remove(lost);
-        }
-
-        if (owned.Count > 0)
-        {
-            LogOwned(_logger, owned.Count);
-        }
-    }
-
-    private void StopAll()
-    {
-        foreach (var agent in _agents.Values)
-        {
-            agent.Stop.Cancel();
-        }
-    }
-
-    [LoggerMessage(1, LogLevel.Trace, "Pulling {Count} stream queues")]
-    private static partial void LogOwned(ILogger logger, int count);
+    private sealed record Queue(string Database, NpgsqlDataSource DataSource, int Number);
 }

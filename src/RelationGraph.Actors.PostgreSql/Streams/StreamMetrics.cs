@@ -39,9 +39,6 @@ public sealed class StreamMetrics : IDisposable
     /// <summary>Events dead-lettered so far by this silo.</summary>
     public long DeadLetteredTotal => Interlocked.Read(ref _deadLetteredTotal);
 
-    /// <summary>The deepest queue this silo has seen lately.</summary>
-    public long MaxQueueDepth => _depths.IsEmpty ? 0 : _depths.Values.Max();
-
     /// <summary>Counts appended events.</summary>
     public void RecordAppended(long count = 1) => _appended.Add(count);
 

@@ -12,10 +12,10 @@ public static class GrainPlacement
     {
         SiloAddress? owner = null;
         var best = 0UL;
-        var grain = grainId.ToString();
+        var grain = StableHash.Of(grainId.ToString());
         foreach (var silo in activeSilos)
         {
-            var weight = StableHash.Of($"{grain}|{silo}");
+            var weight = StableHash.Mix(grain ^ silo.PlacementHash);
             if (owner is null || weight > best)
             {
                 (owner, best) = (silo, weight);

@@ -9,6 +9,9 @@ namespace RelationGraph.Actors.Membership;
 /// <param name="Generation">Distinguishes incarnations on the same endpoint; grows with each start.</param>
 public sealed record SiloAddress(string Host, int Port, long Generation)
 {
+    /// <summary>This incarnation's stable hash, computed once for placement.</summary>
+    public ulong PlacementHash { get; } = StableHash.Of(string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}@{Generation}"));
+
     /// <summary>The silo-to-silo endpoint.</summary>
     public IPEndPoint EndPoint => new(IPAddress.Parse(Host), Port);
 

@@ -33,11 +33,15 @@ internal sealed class ConnectionManager(
                     return connection;
                 }
             }
+            catch (UnauthorizedAccessException)
+            {
+                _connections.TryRemove(KeyValuePair.Create(endpoint, opening));
+                throw;
+            }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 _connections.TryRemove(KeyValuePair.Create(endpoint, opening));
-                throw exception as UnauthorizedAccessException as Exception
-                      ?? new SiloUnavailableException($"Could not connect to {endpoint}: {exception.Message}", exception);
+                throw new SiloUnavailableException($"Could not connect to {endpoint}: {exception.Message}", exception);
             }
 
             _connections.TryRemove(KeyValuePair.Create(endpoint, opening));

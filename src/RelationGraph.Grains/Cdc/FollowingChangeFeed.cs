@@ -32,7 +32,6 @@ public sealed partial class FollowingChangeFeed(
     ILogger<FollowingChangeFeed> logger) : BackgroundService
 {
     private const string Publication = "relationgraph_following";
-    private readonly Dictionary<int, (CancellationTokenSource Stop, Task Run)> _feeds = [];
 
     /// <summary>The replication slot of <paramref name="database"/>; slot names are server-wide, so they carry the database name.</summary>
     public static string SlotName(string database) => $"rg_cdc_{new string(database.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray())}";
@@ -72,12 +71,13 @@ public sealed partial class FollowingChangeFeed(
             return;
         }
 
+        var feeds = new PlacedWorkers<Shard>("cdc-feed", membership, local, control);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         try
         {
             do
             {
-                Rebalance(stoppingToken);
+                feeds.Rebalance(shards.All, s => s.Name, FollowAsync, stoppingToken);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -85,38 +85,7 @@ public sealed partial class FollowingChangeFeed(
         {
         }
 
-        foreach (var feed in _feeds.Values)
-        {
-            await feed.Stop.CancelAsync();
-        }
-
-        await Task.WhenAll(_feeds.Values.Select(f => f.Run));
-    }
-
-    private void Rebalance(CancellationToken stoppingToken)
-    {
-        var active = membership.Current.ActiveSilos;
-        if (active.Count == 0)
-        {
-            return; // Not joined yet.
-        }
-
-        foreach (var shard in shards.All)
-        {
-            var owned = !control.IsKilled && GrainPlacement.Place(new GrainId("cdc-feed", shard.Name), active) == local.Address;
-            var running = _feeds.TryGetValue(shard.Database.ShardId, out var feed);
-            if (owned && !running)
-            {
-                var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                control.Killed += stop.Cancel;
-                _feeds[shard.Database.ShardId] = (stop, Task.Run(() => FollowAsync(shard, stop.Token), CancellationToken.None));
-            }
-            else if (!owned && running)
-            {
-                feed.Stop.Cancel();
-                _feeds.Remove(shard.Database.ShardId);
-            }
-        }
+        await feeds.StopAllAsync();
     }
 
     private async Task FollowAsync(Shard shard, CancellationToken cancellationToken)
