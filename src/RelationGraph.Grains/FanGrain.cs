@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RelationGraph.Abstractions;
 using RelationGraph.Actors;
 using RelationGraph.Persistence;
@@ -5,8 +6,10 @@ using RelationGraph.Persistence;
 namespace RelationGraph.Grains;
 
 /// <summary>Owns one user's fan list, the reverse copy of followers' following rows, and the fan count.</summary>
-public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time) : Grain, IFanGrain
+public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time, IOptions<ListCacheOptions> cacheOptions) : Grain, IFanGrain
 {
+    private readonly ListCache _cache = new(cacheOptions.Value, time);
+
     private UserId Me => new(GetPrimaryKeyLong());
 
     public Task<bool> ApplyAsync(FollowChanged change)
@@ -21,12 +24,13 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
     {
+        _cache.Invalidate();
         var changed = await store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt);
         metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
         return changed;
     }
 
-    public Task<EdgePage> GetFansAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Fans, Me, page);
+    public Task<EdgePage> GetFansAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p));
 
-    public Task<long> GetFanCountAsync() => store.GetCountAsync(EdgeDirection.Fans, Me);
+    public Task<long> GetFanCountAsync() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me));
 }

@@ -12,9 +12,11 @@ namespace RelationGraph.Grains;
 /// <see cref="FanGrain"/> learns of it according to the deployment's <see cref="Redundancy"/>: at once before the
 /// answer (Sync), from a stream event committed with the write (Stream), or from the replication log (Cdc).
 /// </summary>
-public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, IOptions<RedundancyOptions> options) : Grain, IFollowingGrain
+public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, IOptions<RedundancyOptions> options, IOptions<ListCacheOptions> cacheOptions)
+    : Grain, IFollowingGrain
 {
     private readonly Redundancy _redundancy = options.Value.Redundancy;
+    private readonly ListCache _cache = new(cacheOptions.Value, timeProvider);
     private DateTimeOffset _lastEventAt = DateTimeOffset.MinValue;
 
     private UserId Me => new(GetPrimaryKeyLong());
@@ -23,9 +25,9 @@ public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, I
 
     public Task<FollowResult> UnfollowAsync(UserId target) => ChangeAsync(target, EdgeState.Removed);
 
-    public Task<EdgePage> GetFollowingAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Following, Me, page);
+    public Task<EdgePage> GetFollowingAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Following, Me, p));
 
-    public Task<long> GetFollowingCountAsync() => store.GetCountAsync(EdgeDirection.Following, Me);
+    public Task<long> GetFollowingCountAsync() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Following, Me));
 
     public async Task<bool> IsFollowingAsync(UserId target) =>
         (await store.GetAsync(EdgeDirection.Following, Me, target))?.State == EdgeState.Active;
@@ -63,6 +65,7 @@ public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, I
         var outbox = _redundancy == Redundancy.Stream
             ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, WireSerializer.Serialize(change))
             : null;
+        _cache.Invalidate();
         var changed = await store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox);
         if (_redundancy == Redundancy.Sync)
         {

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
 using RelationGraph.Actors.PostgreSql.Streams;
 using RelationGraph.Persistence.Sharding;
+using RelationGraph.Persistence.Writes;
 
 namespace RelationGraph.Persistence;
 
@@ -10,8 +12,12 @@ namespace RelationGraph.Persistence;
 /// Reads and writes edges on the owner's shard. Writes are idempotent last-writer-wins applications of events
 /// (see <c>apply_edge</c> in the shard schema); pages are keyset-paginated, newest first.
 /// </summary>
-public sealed class EdgeStore(ShardSet shards, StreamBackPressure? backPressure = null, StreamMetrics? streamMetrics = null, IOptions<StreamOptions>? streamOptions = null)
+public sealed class EdgeStore(
+    ShardSet shards, IOptions<StorageOptions> options, StreamBackPressure? backPressure = null, StreamMetrics? streamMetrics = null, IOptions<StreamOptions>? streamOptions = null)
+    : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<Shard, ShardWriter> _writers = new();
+
     private const string FirstPageSql = """
         SELECT other_id, event_at FROM edges
         WHERE owner_id = $1 AND direction = $2 AND state = 1
@@ -27,42 +33,26 @@ public sealed class EdgeStore(ShardSet shards, StreamBackPressure? backPressure 
     /// <summary>
     /// Applies an event to the <paramref name="direction"/> row of (<paramref name="owner"/>, <paramref name="other"/>);
     /// true when its state flipped. With <paramref name="outbox"/>, that stream event is appended to the owner's shard
-    /// in the same transaction (one round trip), so the write and its event commit or fail together.
+    /// in the same transaction, so the write and its event commit or fail together. Concurrent writes to a shard share
+    /// transactions (group commit); the task completes once the write's transaction has committed.
     /// </summary>
-    public Task<bool> ApplyAsync(
-        EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default) =>
-        shards.For(owner).RunAsync(async (dataSource, ct) =>
+    public async Task<bool> ApplyAsync(
+        EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default)
+    {
+        var shard = shards.For(owner);
+        if (outbox is not null && backPressure is not null)
         {
-            if (outbox is not null && backPressure is not null)
-            {
-                await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct);
-            }
+            await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
+        }
 
-            await using var batch = dataSource.CreateBatch();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT apply_edge($1, $2, $3, $4, $5)")
-            {
-                Parameters =
-                {
-                    new() { Value = owner.Value },
-                    new() { Value = (short)direction },
-                    new() { Value = other.Value },
-                    new() { Value = (short)state },
-                    new() { Value = EventTime.Truncate(eventAt) },
-                },
-            });
-            if (outbox is not null)
-            {
-                batch.BatchCommands.Add(StreamQueue.Append(outbox, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase));
-            }
+        var changed = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, outbox), cancellationToken);
+        if (outbox is not null)
+        {
+            streamMetrics?.RecordAppended();
+        }
 
-            var changed = (bool)(await batch.ExecuteScalarAsync(ct))!;
-            if (outbox is not null)
-            {
-                streamMetrics?.RecordAppended();
-            }
-
-            return changed;
-        }, cancellationToken);
+        return changed;
+    }
 
     /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>
     public Task<EdgeRecord?> GetAsync(EdgeDirection direction, UserId owner, UserId other, CancellationToken cancellationToken = default) =>
@@ -122,4 +112,19 @@ public sealed class EdgeStore(ShardSet shards, StreamBackPressure? backPressure 
             command.Parameters.Add(new() { Value = (short)direction });
             return await command.ExecuteScalarAsync(ct) is long count ? count : 0;
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var writer in _writers.Values)
+        {
+            await writer.DisposeAsync();
+        }
+    }
+
+    private ShardWriter WriterFor(Shard shard) =>
+        _writers.TryGetValue(shard, out var writer) ? writer : _writers.GetOrAdd(shard, NewWriter);
+
+    private ShardWriter NewWriter(Shard shard) =>
+        new(shard, options.Value.WriteFlushesPerShard, options.Value.MaxWriteBatch, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase);
 }

@@ -20,4 +20,13 @@ public sealed class StorageOptions
 
     /// <summary>How long opening a shard connection may take before the shard counts as unavailable.</summary>
     public TimeSpan ShardConnectTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How many transactions may commit edge writes on one shard at a time. Writes arriving while all are busy are
+    /// committed together by the next one that frees up (group commit). Default 4.
+    /// </summary>
+    public int WriteFlushesPerShard { get; set; } = 4;
+
+    /// <summary>The most edge writes committed in one transaction. Default 256.</summary>
+    public int MaxWriteBatch { get; set; } = 256;
 }

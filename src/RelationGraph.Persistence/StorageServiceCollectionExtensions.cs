@@ -20,6 +20,8 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => o.VirtualShards >= Math.Max(o.Shards, o.ShardConnectionStrings.Count) && o.VirtualShards <= 1 << 20,
                 "RelationGraph:VirtualShards must be at least the number of shards and at most 1048576.")
             .Validate(o => o.ShardConnectTimeout > TimeSpan.Zero, "RelationGraph:ShardConnectTimeout must be positive.")
+            .Validate(o => o.WriteFlushesPerShard is >= 1 and <= 64, "RelationGraph:WriteFlushesPerShard must be between 1 and 64.")
+            .Validate(o => o.MaxWriteBatch is >= 1 and <= 10_000, "RelationGraph:MaxWriteBatch must be between 1 and 10000.")
             .ValidateOnStart();
         services.TryAddSingleton<IMetaDatabaseLocator, ConfiguredMetaDatabaseLocator>();
         services.AddSingleton<ShardSet>();

@@ -45,6 +45,11 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<IStreamQueueDatabases>(sp => sp.GetRequiredService<ShardSet>());
         builder.Services.AddOptions<StreamOptions>().BindConfiguration($"{StorageOptions.SectionName}:Streams");
         builder.Services.AddOptions<RedundancyOptions>().BindConfiguration(StorageOptions.SectionName);
+        builder.Services.AddOptions<ListCacheOptions>()
+            .BindConfiguration(ListCacheOptions.SectionName)
+            .Validate(o => o.TimeToLive >= TimeSpan.Zero, "RelationGraph:ListCache:TimeToLive must not be negative.")
+            .Validate(o => o.MaxPages >= 1, "RelationGraph:ListCache:MaxPages must be at least 1.")
+            .ValidateOnStart();
         builder.Services.AddOptions<PostgresClusteringOptions>()
             .Configure<IMetaDatabaseLocator>((o, locator) => o.ConnectionStringProvider = locator.GetConnectionStringAsync);
         builder.Services.AddOptions<SiloOptions>()

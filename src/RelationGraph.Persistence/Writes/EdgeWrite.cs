@@ -1,0 +1,7 @@
+using RelationGraph.Abstractions;
+using RelationGraph.Actors.PostgreSql.Streams;
+
+namespace RelationGraph.Persistence.Writes;
+
+/// <summary>One edge event to apply on its owner's shard, with the stream event to commit alongside it, if any.</summary>
+internal sealed record EdgeWrite(EdgeDirection Direction, UserId Owner, UserId Other, EdgeState State, DateTimeOffset EventAt, StreamEvent? Outbox);

@@ -1,0 +1,148 @@
+using System.Threading.Channels;
+using Npgsql;
+using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Persistence.Sharding;
+
+namespace RelationGraph.Persistence.Writes;
+
+/// <summary>
+/// Group commit for one shard: writes that arrive while earlier ones are committing are applied together in one
+/// transaction (one round trip, one WAL flush) by the next free flusher. A caller's write is acknowledged only after
+/// its transaction committed. An idle shard adds no delay: a lone write is taken at once by a waiting flusher.
+/// </summary>
+internal sealed class ShardWriter : IAsyncDisposable
+{
+    private readonly Shard _shard;
+    private readonly int _maxBatch;
+    private readonly int _queues;
+    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>();
+    private readonly Task[] _flushers;
+
+    public ShardWriter(Shard shard, int flushers, int maxBatch, int queues)
+    {
+        _shard = shard;
+        _maxBatch = maxBatch;
+        _queues = queues;
+        _flushers = Enumerable.Range(0, flushers).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+    }
+
+    /// <summary>Applies <paramref name="write"/>; true when the edge's state flipped.</summary>
+    public Task<bool> WriteAsync(EdgeWrite write, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite(write);
+        ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
+
+        // Once queued the write commits or fails on its own; cancelling only stops waiting for the answer.
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await Task.WhenAll(_flushers);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        // Concurrent batches lock edge and count rows; taking them in one global order keeps batches from deadlocking.
+        batch.Sort(static (a, b) => (a.Write.Direction, a.Write.Owner.Value, a.Write.Other.Value).CompareTo((b.Write.Direction, b.Write.Owner.Value, b.Write.Other.Value)));
+        try
+        {
+            var changed = await _shard.RunAsync((dataSource, ct) => ExecuteAsync(dataSource, batch, ct), CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(changed[i]);
+            }
+        }
+        catch (PostgresException) when (batch.Count > 1)
+        {
+            // One bad write must not fail the writes that happened to share its transaction: give each its own.
+            foreach (var write in batch)
+            {
+                await CommitAsync([write]);
+            }
+        }
+        catch (Exception exception)
+        {
+            foreach (var write in batch)
+            {
+                write.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private async Task<bool[]> ExecuteAsync(NpgsqlDataSource dataSource, List<PendingWrite> batch, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateBatch();
+        foreach (var pending in batch)
+        {
+            var write = pending.Write;
+            command.BatchCommands.Add(new NpgsqlBatchCommand("SELECT apply_edge($1, $2, $3, $4, $5)")
+            {
+                Parameters =
+                {
+                    new() { Value = write.Owner.Value },
+                    new() { Value = (short)write.Direction },
+                    new() { Value = write.Other.Value },
+                    new() { Value = (short)write.State },
+                    new() { Value = EventTime.Truncate(write.EventAt) },
+                },
+            });
+        }
+
+        foreach (var pending in batch)
+        {
+            if (pending.Write.Outbox is { } outbox)
+            {
+                command.BatchCommands.Add(StreamQueue.Append(outbox, _queues));
+            }
+        }
+
+        // A batch is one implicit transaction; the answers count only once the reader has seen it commit.
+        var changed = new bool[batch.Count];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (i > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                await reader.ReadAsync(cancellationToken);
+                changed[i] = reader.GetBoolean(0);
+            }
+
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+
+        return changed;
+    }
+
+    private sealed class PendingWrite(EdgeWrite write)
+    {
+        public EdgeWrite Write { get; } = write;
+
+        public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

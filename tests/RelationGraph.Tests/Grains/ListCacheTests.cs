@@ -1,0 +1,108 @@
+using RelationGraph.Abstractions;
+using RelationGraph.Grains;
+
+namespace RelationGraph.Tests.Grains;
+
+public sealed class ListCacheTests
+{
+    private readonly ManualTime _time = new();
+    private int _loads;
+
+    [Fact]
+    public async Task A_fresh_page_is_served_without_loading()
+    {
+        var cache = NewCache();
+
+        var first = await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        var second = await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+
+        Assert.Same(first, second);
+        Assert.Equal(1, _loads);
+    }
+
+    [Fact]
+    public async Task Pages_of_other_sizes_or_cursors_are_loaded_separately()
+    {
+        var cache = NewCache();
+
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(10), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(50, "next"), LoadAsync);
+
+        Assert.Equal(3, _loads);
+    }
+
+    [Fact]
+    public async Task Entries_expire_after_their_time_to_live()
+    {
+        var cache = NewCache();
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        await cache.GetCountAsync(CountAsync);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        await cache.GetCountAsync(CountAsync);
+
+        Assert.Equal(4, _loads);
+    }
+
+    [Fact]
+    public async Task Invalidation_forgets_pages_and_the_count()
+    {
+        var cache = NewCache();
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        Assert.Equal(2, await cache.GetCountAsync(CountAsync));
+
+        cache.Invalidate();
+
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        Assert.Equal(4, await cache.GetCountAsync(CountAsync));
+    }
+
+    [Fact]
+    public async Task A_zero_time_to_live_caches_nothing()
+    {
+        var cache = NewCache(TimeSpan.Zero);
+
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+
+        Assert.Equal(2, _loads);
+    }
+
+    [Fact]
+    public async Task A_full_cache_starts_over_instead_of_growing()
+    {
+        var cache = NewCache(maxPages: 2);
+        await cache.GetPageAsync(new PageRequest(1), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(2), LoadAsync);
+
+        await cache.GetPageAsync(new PageRequest(3), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(3), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(1), LoadAsync);
+
+        Assert.Equal(4, _loads);
+    }
+
+    private ListCache NewCache(TimeSpan? timeToLive = null, int maxPages = 4) =>
+        new(new ListCacheOptions { TimeToLive = timeToLive ?? TimeSpan.FromSeconds(30), MaxPages = maxPages }, _time);
+
+    private Task<EdgePage> LoadAsync(PageRequest page)
+    {
+        _loads++;
+        return Task.FromResult(new EdgePage([new Edge(new UserId(_loads), DateTimeOffset.UnixEpoch)], null));
+    }
+
+    private Task<long> CountAsync() => Task.FromResult((long)++_loads);
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+}
