@@ -8,6 +8,9 @@ public interface IFanGrain : IGrainWithIntegerKey
     /// <summary>Applies a follow or unfollow of this user. Idempotent and order-independent; true when the fan list changed.</summary>
     Task<bool> ApplyAsync(FollowChanged change);
 
+    /// <summary>Applies several follows and unfollows of this user together (a stream batch). Idempotent and order-independent.</summary>
+    Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes);
+
     /// <summary>A page of this user's fans, newest first.</summary>
     Task<EdgePage> GetFansAsync(PageRequest page);
 

@@ -14,12 +14,18 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
     public Task<bool> ApplyAsync(FollowChanged change)
     {
-        if (change.Followee != Me || change.Follower == Me)
+        EnsureMine(change);
+        return ApplyCoreAsync(change);
+    }
+
+    public Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes)
+    {
+        foreach (var change in changes)
         {
-            throw new ArgumentException($"Event {change} does not belong to the fan list of {Me}.", nameof(change));
+            EnsureMine(change);
         }
 
-        return ApplyCoreAsync(change);
+        return ApplyAllCoreAsync(changes);
     }
 
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
@@ -28,6 +34,25 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
         var changed = await store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt);
         metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
         return changed;
+    }
+
+    private async Task ApplyAllCoreAsync(IReadOnlyList<FollowChanged> changes)
+    {
+        _cache.Invalidate();
+        await store.ApplyAllAsync(EdgeDirection.Fans, Me, changes.Select(c => (c.Follower, c.State, c.OccurredAt)));
+        var now = time.GetUtcNow();
+        foreach (var change in changes)
+        {
+            metrics.RecordLanding(now - change.OccurredAt);
+        }
+    }
+
+    private void EnsureMine(FollowChanged change)
+    {
+        if (change.Followee != Me || change.Follower == Me)
+        {
+            throw new ArgumentException($"Event {change} does not belong to the fan list of {Me}.", nameof(change));
+        }
     }
 
     public Task<EdgePage> GetFansAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p));

@@ -54,6 +54,18 @@ public sealed class EdgeStore(
         return changed;
     }
 
+    /// <summary>
+    /// Applies several events to <paramref name="owner"/>'s rows in <paramref name="direction"/>, queued together so they
+    /// share commits; returns how many flipped an edge's state. Completes once every one has committed.
+    /// </summary>
+    public async Task<int> ApplyAllAsync(
+        EdgeDirection direction, UserId owner, IEnumerable<(UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default)
+    {
+        var writer = WriterFor(shards.For(owner));
+        var changed = await Task.WhenAll(events.Select(e => writer.WriteAsync(new EdgeWrite(direction, owner, e.Other, e.State, e.EventAt, null), cancellationToken)));
+        return changed.Count(flipped => flipped);
+    }
+
     /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>
     public Task<EdgeRecord?> GetAsync(EdgeDirection direction, UserId owner, UserId other, CancellationToken cancellationToken = default) =>
         shards.For(owner).RunAsync(async (dataSource, ct) =>

@@ -41,7 +41,7 @@ public static class SiloHostingExtensions
             .AddGrainsFromAssembly(typeof(FollowingGrain).Assembly)
             .UsePostgresClustering(_ => { })
             .AddPostgresStreams()
-            .AddImplicitStreamSubscription<IFanGrain, FollowChanged>(RedundancyOptions.FollowStream, (fans, change) => fans.ApplyAsync(change)));
+            .AddImplicitStreamSubscription<IFanGrain, FollowChanged>(RedundancyOptions.FollowStream, (fans, changes) => fans.ApplyAllAsync(changes)));
         builder.Services.AddSingleton<IStreamQueueDatabases>(sp => sp.GetRequiredService<ShardSet>());
         builder.Services.AddOptions<StreamOptions>().BindConfiguration($"{StorageOptions.SectionName}:Streams");
         builder.Services.AddOptions<RedundancyOptions>().BindConfiguration(StorageOptions.SectionName);

@@ -28,17 +28,21 @@ public static class PostgresStreamsSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Subscribes grain <typeparamref name="TGrain"/> implicitly to namespace <paramref name="streamNamespace"/>: each event of
-    /// the stream with key K is deserialized as <typeparamref name="TEvent"/> and given to grain K by <paramref name="deliver"/>.
+    /// Subscribes grain <typeparamref name="TGrain"/> implicitly to namespace <paramref name="streamNamespace"/>: events of the
+    /// stream with key K are deserialized as <typeparamref name="TEvent"/> and given to grain K by <paramref name="deliver"/>,
+    /// in order, as many at once as a pulled batch holds for K (like Orleans' batch observers), so a busy stream costs one
+    /// grain call per batch rather than one per event. A batch that fails is retried one event at a time.
     /// </summary>
-    public static ISiloBuilder AddImplicitStreamSubscription<TGrain, TEvent>(this ISiloBuilder builder, string streamNamespace, Func<TGrain, TEvent, Task> deliver)
+    public static ISiloBuilder AddImplicitStreamSubscription<TGrain, TEvent>(
+        this ISiloBuilder builder, string streamNamespace, Func<TGrain, IReadOnlyList<TEvent>, Task> deliver)
         where TGrain : IGrainWithIntegerKey
     {
         builder.Services.AddSingleton(new StreamSubscription(
             streamNamespace,
-            (grains, key, payload) => deliver(
+            (grains, key, payloads) => deliver(
                 grains.GetGrain<TGrain>(key),
-                WireSerializer.Deserialize<TEvent>(payload) ?? throw new InvalidDataException($"An empty {typeof(TEvent).Name} in stream '{streamNamespace}'."))));
+                payloads.Select(payload => WireSerializer.Deserialize<TEvent>(payload)
+                    ?? throw new InvalidDataException($"An empty {typeof(TEvent).Name} in stream '{streamNamespace}'.")).ToList())));
         return builder;
     }
 }

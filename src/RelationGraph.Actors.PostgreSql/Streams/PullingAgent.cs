@@ -74,15 +74,35 @@ internal sealed partial class PullingAgent(
             return 0;
         }
 
-        foreach (var item in batch)
+        // Each stream gets its events of the batch in sequence order in one call; different streams (different grains)
+        // are delivered concurrently, so their writes share the shard's commits instead of waiting on one another.
+        var errors = new Exception?[batch.Count];
+        await Task.WhenAll(Enumerable.Range(0, batch.Count).GroupBy(i => (batch[i].Namespace, batch[i].Key)).Select(async stream =>
         {
-            var error = await DeliverWithRetriesAsync(item.Namespace, item.Key, item.Payload, cancellationToken);
-            if (error is null)
+            var indexes = stream.ToList();
+            if (indexes.Count == 1 || !await TryDeliverAllAsync(stream.Key.Namespace, stream.Key.Key, indexes.Select(i => batch[i].Payload).ToList()))
             {
-                metrics.RecordDelivered(time.GetUtcNow() - item.CreatedAt);
+                // Isolate the event that fails, so only it is retried and, if poison, dead-lettered.
+                foreach (var i in indexes)
+                {
+                    errors[i] = await DeliverWithRetriesAsync(batch[i].Namespace, batch[i].Key, batch[i].Payload, cancellationToken);
+                }
+            }
+
+            foreach (var i in indexes.Where(i => errors[i] is null))
+            {
+                metrics.RecordDelivered(time.GetUtcNow() - batch[i].CreatedAt);
+            }
+        }));
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is not { } error)
+            {
                 continue;
             }
 
+            var item = batch[i];
             await using var deadLetter = new NpgsqlCommand("""
                 INSERT INTO stream_dead_letters (queue, sequence, namespace, stream_key, payload, created_at, attempts, error)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
@@ -113,6 +133,20 @@ internal sealed partial class PullingAgent(
         return batch.Count;
     }
 
+    private async Task<bool> TryDeliverAllAsync(string streamNamespace, long key, IReadOnlyList<byte[]> payloads)
+    {
+        try
+        {
+            await subscriptions.DeliverAsync(grains, streamNamespace, key, payloads);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            LogRetrying(logger, database, queue, 1, exception.Message);
+            return false;
+        }
+    }
+
     /// <summary>
     /// Delivers one event; null on success. After <see cref="StreamOptions.MaxDeliveryAttempts"/> tries a poison event
     /// (one that fails the same way every time) returns its error for the dead-letter table, while a transient failure
@@ -124,7 +158,7 @@ internal sealed partial class PullingAgent(
         {
             try
             {
-                await subscriptions.DeliverAsync(grains, streamNamespace, key, payload);
+                await subscriptions.DeliverAsync(grains, streamNamespace, key, [payload]);
                 return null;
             }
             catch (Exception exception) when (attempt < options.MaxDeliveryAttempts)

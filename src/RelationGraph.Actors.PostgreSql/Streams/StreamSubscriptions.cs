@@ -5,9 +5,9 @@ public sealed class StreamSubscriptions(IEnumerable<StreamSubscription> subscrip
 {
     private readonly Dictionary<string, StreamSubscription> _byNamespace = subscriptions.ToDictionary(s => s.Namespace, StringComparer.Ordinal);
 
-    /// <summary>Delivers one event to its subscriber grain.</summary>
-    public Task DeliverAsync(IGrainFactory grains, string streamNamespace, long key, byte[] payload) =>
+    /// <summary>Delivers events of one stream, in order, to its subscriber grain in one call.</summary>
+    public Task DeliverAsync(IGrainFactory grains, string streamNamespace, long key, IReadOnlyList<byte[]> payloads) =>
         _byNamespace.TryGetValue(streamNamespace, out var subscription)
-            ? subscription.Deliver(grains, key, payload)
+            ? subscription.Deliver(grains, key, payloads)
             : throw new InvalidDataException($"No implicit subscription for stream namespace '{streamNamespace}'.");
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RelationGraph.Abstractions;
 using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Actors.Serialization;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Testing;
 using RelationGraph.Tests.Fixtures;
@@ -84,6 +85,38 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
         await using var count = new NpgsqlCommand("SELECT count(*) FROM stream_dead_letters WHERE stream_key = 7", connection);
         Assert.Equal(1L, await count.ExecuteScalarAsync(Token));
         Assert.Equal(1, cluster.Silos.Sum(s => s.Services.GetRequiredService<StreamMetrics>().DeadLetteredTotal));
+    }
+
+    [Fact]
+    public async Task A_poison_event_among_its_streams_batch_is_dead_lettered_alone()
+    {
+        await using var cluster = await StartAsync("Stream", settings: new() { ["RelationGraph:Streams:MaxDeliveryAttempts"] = "2" });
+        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        var shard = cluster.Silos[0].Services.GetRequiredService<ShardSet>().All[0];
+        var (star, first, second) = (new UserId(900), new UserId(901), new UserId(902));
+        byte[] Follow(UserId fan) => WireSerializer.Serialize(new FollowChanged(fan, star, EdgeState.Active, DateTimeOffset.UtcNow));
+
+        // Committed together, the three events are pulled in one batch and reach the star's fan grain as one delivery.
+        await using (var connection = new NpgsqlConnection(ConnectionString(cluster, shard)))
+        {
+            await connection.OpenAsync(Token);
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO stream_events (queue, namespace, stream_key, payload) SELECT $1, 'follows', $2, unnest($3::bytea[])", connection);
+            insert.Parameters.Add(new() { Value = StreamQueue.QueueOf(star.Value, new StreamOptions().QueuesPerDatabase) });
+            insert.Parameters.Add(new() { Value = star.Value });
+            insert.Parameters.Add(new() { Value = new[] { Follow(first), [0], Follow(second) } });
+            await insert.ExecuteNonQueryAsync(Token);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(Convergence);
+        while (cluster.Silos.Sum(s => s.Services.GetRequiredService<StreamMetrics>().DeadLetteredTotal) == 0)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        Assert.Equal(2, (await client.GetCountsAsync(star, Token)).Fans);
+        Assert.Equal([first.Value, second.Value], (await client.GetFansAsync(star, new PageRequest(), Token)).Items.Select(e => e.UserId.Value).Order());
     }
 
     [Fact]
