@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RelationGraph.Benchmarks;
 
 /// <summary>Command-line settings shared by the scenarios.</summary>
-internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> Silos, IReadOnlyList<int> Concurrency, string? Output, int Follows, int Samples)
+internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> Silos, IReadOnlyList<int> Concurrency, string? Output, int Follows, int Samples, int Shards, int Repeat)
 {
     public static BenchmarkArguments Parse(string[] args, string defaultConcurrency)
     {
@@ -20,6 +20,8 @@ internal sealed record BenchmarkArguments(TimeSpan Duration, IReadOnlyList<int> 
             List(values.GetValueOrDefault("concurrency", defaultConcurrency)),
             values.GetValueOrDefault("out"),
             int.Parse(values.GetValueOrDefault("follows", "20000"), CultureInfo.InvariantCulture),
-            int.Parse(values.GetValueOrDefault("samples", "2000"), CultureInfo.InvariantCulture));
+            int.Parse(values.GetValueOrDefault("samples", "2000"), CultureInfo.InvariantCulture),
+            int.Parse(values.GetValueOrDefault("shards", "64"), CultureInfo.InvariantCulture),
+            int.Parse(values.GetValueOrDefault("repeat", "1000"), CultureInfo.InvariantCulture));
     }
 }
