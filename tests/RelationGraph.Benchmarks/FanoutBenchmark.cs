@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
 using RelationGraph.EmbeddedPostgres;
@@ -173,7 +174,7 @@ internal static class FanoutBenchmark
 
     private static async Task DescribeAsync(ShardSet shards, int shardCount, long follows, CancellationToken cancellationToken)
     {
-        var store = new EdgeStore(shards);
+        await using var store = new EdgeStore(shards, Options.Create(new StorageOptions()));
         var hotFans = new List<long>();
         for (var user = 1; user <= HotUsers; user++)
         {
