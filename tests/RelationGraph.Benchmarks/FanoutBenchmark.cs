@@ -49,31 +49,36 @@ internal static class FanoutBenchmark
 
     public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
+        var shardCount = arguments.Int("shards", 64, minimum: 2);
+        var repeat = arguments.Int("repeat", 1000);
+        var concurrencies = arguments.Ints("concurrency", [1]);
+        var output = arguments.Text("out");
+        arguments.RejectUnknown();
         var wall = Stopwatch.StartNew();
         var directory = Directory.CreateTempSubdirectory("relationgraph-fanout-");
         List<FanoutResult> results = [];
         try
         {
             // Every fan-out caller holds a connection to each shard at once.
-            var connections = Math.Max(300, (arguments.Shards * arguments.Concurrency.Max()) + 50);
+            var connections = Math.Max(300, (shardCount * concurrencies.Max()) + 50);
             await using var server = await PostgresServer.StartAsync(
                 new PostgresServerOptions { DataDirectory = directory.FullName, Settings = { ["max_connections"] = connections.ToString(CultureInfo.InvariantCulture) } },
                 cancellationToken: cancellationToken);
             await using var shards = new ShardSet();
-            var follows = await LoadAsync(server, shards, arguments.Shards, cancellationToken);
+            var follows = await LoadAsync(server, shards, shardCount, cancellationToken);
             var pages = new FanPages(shards);
 
             var random = new Random(Seed);
             var targets = new (string Name, long[] Users)[]
             {
-                ("random", Enumerable.Range(0, arguments.Repeat).Select(_ => (long)random.Next(1, Users + 1)).ToArray()),
-                ("hot", Enumerable.Range(0, arguments.Repeat).Select(i => (long)(i % HotUsers) + 1).ToArray()),
+                ("random", Enumerable.Range(0, repeat).Select(_ => (long)random.Next(1, Users + 1)).ToArray()),
+                ("hot", Enumerable.Range(0, repeat).Select(i => (long)(i % HotUsers) + 1).ToArray()),
             };
             await VerifyAsync(pages, targets[0].Users.Take(VerifiedRandomUsers), fullPages: false, cancellationToken);
             await VerifyAsync(pages, Enumerable.Range(1, HotUsers).Select(u => (long)u), fullPages: true, cancellationToken);
-            await DescribeAsync(shards, arguments.Shards, follows, cancellationToken);
+            await DescribeAsync(shards, shardCount, follows, cancellationToken);
 
-            foreach (var concurrency in arguments.Concurrency)
+            foreach (var concurrency in concurrencies)
             {
                 foreach (var (name, users) in targets)
                 {
@@ -82,21 +87,15 @@ internal static class FanoutBenchmark
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Console.Error.WriteLine();
-            Console.Error.WriteLine("fanout: cancelled");
-            return 130;
-        }
         finally
         {
             directory.Delete(recursive: true);
         }
 
         Print(results);
-        if (arguments.Output is { } output)
+        if (output is not null)
         {
-            await AppendJsonLinesAsync(output, arguments.Shards, results, cancellationToken);
+            await AppendJsonLinesAsync(output, shardCount, results, cancellationToken);
         }
 
         Console.Error.WriteLine($"fanout: done in {wall.Elapsed.TotalSeconds:0} s");

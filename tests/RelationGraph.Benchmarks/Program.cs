@@ -1,32 +1,44 @@
 using RelationGraph.Benchmarks;
 
-// dotnet run -c Release --project tests/RelationGraph.Benchmarks -- rpc [--duration 3] [--silos 1,3] [--concurrency 1,8,64] [--out docs/benchmarks/rpc.jsonl]
-// dotnet run -c Release --project tests/RelationGraph.Benchmarks -- relbench [--follows 20000] [--concurrency 1,8] [--samples 2000] [--out docs/benchmarks/relbench.jsonl]
-// dotnet run -c Release --project tests/RelationGraph.Benchmarks -- fanout [--shards 64] [--repeat 1000] [--concurrency 1] [--out docs/benchmarks/fanout.jsonl]
-return args.FirstOrDefault() switch
+// dotnet run -c Release --project tests/RelationGraph.Benchmarks -- SCENARIO [--option value ...]; see Usage below.
+using var stop = new StopSignal();
+try
 {
-    "rpc" => await RoundTripBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..], "1,8,64")),
-    "relbench" => await RelbenchBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..], "1,8")),
-    "fanout" => await FanoutBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..], "1"), CancelOnCtrlC()),
-    _ => Usage(),
-};
+    return args.FirstOrDefault() switch
+    {
+        "rpc" => await RoundTripBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "relbench" => await RelbenchBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "write" => await WriteBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "read" => await ReadBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "mixed" => await MixedBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "fanout" => await FanoutBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        _ => Usage(),
+    };
+}
+catch (UsageException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return Usage();
+}
+catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped");
+    return 130;
+}
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: RelationGraph.Benchmarks rpc [--duration seconds] [--silos 1,3] [--concurrency 1,8,64] [--out file.jsonl]");
-    Console.Error.WriteLine("       RelationGraph.Benchmarks relbench [--follows 20000] [--concurrency 1,8] [--samples 2000] [--out file.jsonl]");
-    Console.Error.WriteLine("       RelationGraph.Benchmarks fanout [--shards 64] [--repeat 1000] [--concurrency 1] [--out file.jsonl]");
+    Console.Error.WriteLine("""
+        usage: RelationGraph.Benchmarks SCENARIO [--option value ...]   (every scenario also takes --out file.jsonl)
+          rpc       [--duration 3] [--silos 1,3] [--concurrency 1,8,64]
+          relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000]
+          write     [--concurrency 1,8,64] [--duration 5] [--rounds 3] [--users 100000]
+                    seconds per round and side; follows among --users users
+          read      [--users 100000] [--edges 1000000] [--samples 5000] [--skew zipf:1.1]
+          mixed     [--users 1000000] [--edges 10000000] [--duration 60] [--rounds 6] [--concurrency 64]
+                    [--activate 100000] [--skew zipf:1.1] [--data-dir DIR]
+                    seconds per side in all, split into rounds; --data-dir keeps the server and its loaded graph for the next run
+          fanout    [--shards 64] [--repeat 1000] [--concurrency 1]
+        """);
     return 2;
-}
-
-// The first Ctrl+C stops the run cleanly (its PostgreSQL server and data directory go too); a second one kills the process.
-static CancellationToken CancelOnCtrlC()
-{
-    var cancel = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = !cancel.IsCancellationRequested;
-        cancel.Cancel();
-    };
-    return cancel.Token;
 }

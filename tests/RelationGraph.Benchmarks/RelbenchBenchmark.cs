@@ -1,19 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors.Runtime;
 using RelationGraph.Client;
-using RelationGraph.EmbeddedPostgres;
 using RelationGraph.Grains;
 using RelationGraph.Persistence.Sharding;
-using RelationGraph.Silo.Hosting;
 
 namespace RelationGraph.Benchmarks;
 
@@ -26,99 +18,84 @@ internal static class RelbenchBenchmark
 {
     private static readonly string[] Modes = ["Sync", "Stream", "Cdc"];
 
-    public static async Task<int> RunAsync(BenchmarkArguments arguments)
+    public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateTempSubdirectory("relationgraph-relbench-");
-        var server = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName });
+        var follows = arguments.Int("follows", 20_000);
+        var concurrencies = arguments.Ints("concurrency", [1, 8]);
+        var samples = arguments.Int("samples", 2000);
+        var output = arguments.Text("out");
+        arguments.RejectUnknown();
+
+        await using var server = await BenchmarkServer.StartAsync("relbench", null, cancellationToken);
         var landings = new ConcurrentQueue<double>();
         using var listener = ListenToLandings(landings);
         var results = new List<RelbenchResult>();
-        try
+        foreach (var mode in Modes)
         {
-            foreach (var mode in Modes)
+            await using var silo = await InProcessSilo.StartAsync(
+                server.ConnectionString($"relbench_{mode.ToLowerInvariant()}"), new Dictionary<string, string> { ["Redundancy"] = mode }, cancellationToken);
+            await using var client = await silo.ConnectAsync(cancellationToken);
+            for (var run = 0; run < concurrencies.Count; run++)
             {
-                var host = await StartSiloAsync(server.GetConnectionString($"relbench_{mode.ToLowerInvariant()}"), mode);
-                try
-                {
-                    var gateway = $"127.0.0.1:{host.Services.GetRequiredService<LocalSiloDetails>().GatewayPort}";
-                    await using var client = await RelationGraphClient.ConnectAsync(new RelationGraphClientOptions { Gateways = { gateway }, ClusterSecret = "relbench" });
-                    for (var run = 0; run < arguments.Concurrency.Count; run++)
-                    {
-                        var concurrency = arguments.Concurrency[run];
-                        Console.Error.WriteLine($"relbench: {mode}, {arguments.Follows} follows at {concurrency} caller(s)");
-                        var celebrity = new UserId(1_000_000_000L * (run + 1));
-                        results.Add(await MeasureAsync(mode, concurrency, arguments, client, host.Services.GetRequiredService<ShardSet>(), celebrity, landings));
-                    }
-                }
-                finally
-                {
-                    await host.StopAsync();
-                    host.Dispose();
-                }
+                Console.Error.WriteLine($"relbench: {mode}, {follows} follows at {concurrencies[run]} caller(s)");
+                var celebrity = new UserId(1_000_000_000L * (run + 1));
+                results.Add(await MeasureAsync(
+                    mode, concurrencies[run], follows, samples, client, silo.Services.GetRequiredService<ShardSet>(), celebrity, landings, cancellationToken));
             }
-        }
-        finally
-        {
-            await server.StopAsync();
-            directory.Delete(recursive: true);
         }
 
         Print(results);
-        if (arguments.Output is { } output)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.AppendAllLinesAsync(output, results.Select(r => JsonSerializer.Serialize(new { scenario = "relbench", at = DateTimeOffset.UtcNow, result = r })));
-        }
-
+        await JsonLines.AppendAsync(output, "relbench", results, cancellationToken);
         return 0;
     }
 
     private static async Task<RelbenchResult> MeasureAsync(
-        string mode, int concurrency, BenchmarkArguments arguments, RelationGraphClient client, ShardSet shards, UserId celebrity, ConcurrentQueue<double> landings)
+        string mode, int concurrency, int follows, int samples, RelationGraphClient client, ShardSet shards, UserId celebrity,
+        ConcurrentQueue<double> landings, CancellationToken cancellationToken)
     {
         landings.Clear();
         var acks = new ConcurrentBag<double>();
         var next = 0;
         var peakDepth = 0L;
-        using var sampling = new CancellationTokenSource();
+        using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var depthSampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peakDepth = Math.Max(peakDepth, await QueueDepthAsync(shards));
-                await Task.Delay(20);
+                peakDepth = Math.Max(peakDepth, await ServiceShards.CountStreamBacklogAsync(shards, CancellationToken.None));
+                await Task.Delay(20, CancellationToken.None);
             }
-        });
+        }, CancellationToken.None);
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) <= arguments.Follows)
+            while ((i = Interlocked.Increment(ref next)) <= follows)
             {
                 var start = Stopwatch.GetTimestamp();
-                await client.FollowAsync(new UserId(celebrity.Value + i), celebrity);
+                await client.FollowAsync(new UserId(celebrity.Value + i), celebrity, cancellationToken);
                 acks.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
-        })));
+        }, cancellationToken)));
         var writeTime = clock.Elapsed;
-        while ((await client.GetCountsAsync(celebrity)).Fans < arguments.Follows)
+        while ((await client.GetCountsAsync(celebrity, cancellationToken)).Fans < follows)
         {
-            await Task.Delay(5);
+            await Task.Delay(5, cancellationToken);
         }
 
         var drain = clock.Elapsed - writeTime;
         await sampling.CancelAsync();
         await depthSampler;
 
-        var fanPages = await SamplePagesAsync(arguments.Samples, async random => (await client.GetFansAsync(celebrity, new PageRequest(50))).Items.Count);
-        var followingPages = await SamplePagesAsync(arguments.Samples, async random =>
-            (await client.GetFollowingAsync(new UserId(celebrity.Value + 1 + random.Next(arguments.Follows)), new PageRequest(50))).Items.Count);
+        var fanPages = await SamplePagesAsync(samples, async random => (await client.GetFansAsync(celebrity, new PageRequest(50), cancellationToken)).Items.Count);
+        var followingPages = await SamplePagesAsync(samples, async random =>
+            (await client.GetFollowingAsync(new UserId(celebrity.Value + 1 + random.Next(follows)), new PageRequest(50), cancellationToken)).Items.Count);
 
         var ackSorted = acks.Order().ToList();
         var landingSorted = landings.Order().ToList();
         return new RelbenchResult(
-            mode, concurrency, arguments.Follows, arguments.Follows / writeTime.TotalSeconds,
+            mode, concurrency, follows, follows / writeTime.TotalSeconds,
             Percentiles.Of(ackSorted, 0.50), Percentiles.Of(ackSorted, 0.95), Percentiles.Of(ackSorted, 0.99),
             Percentiles.Of(landingSorted, 0.50), Percentiles.Of(landingSorted, 0.99), landingSorted.Count == 0 ? double.NaN : landingSorted[^1],
             peakDepth, drain.TotalMilliseconds,
@@ -140,18 +117,6 @@ internal static class RelbenchBenchmark
         return latencies;
     }
 
-    private static async Task<long> QueueDepthAsync(ShardSet shards)
-    {
-        var total = 0L;
-        foreach (var (_, dataSource) in shards.Databases)
-        {
-            await using var count = dataSource.CreateCommand("SELECT count(*) FROM stream_events");
-            total += (long)(await count.ExecuteScalarAsync())!;
-        }
-
-        return total;
-    }
-
     private static MeterListener ListenToLandings(ConcurrentQueue<double> landings)
     {
         var listener = new MeterListener
@@ -169,31 +134,9 @@ internal static class RelbenchBenchmark
         return listener;
     }
 
-    private static async Task<IHost> StartSiloAsync(string meta, string mode)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RelationGraph:ConnectionString"] = meta,
-            ["RelationGraph:ClusterSecret"] = "relbench",
-            ["RelationGraph:SiloPort"] = "0",
-            ["RelationGraph:GatewayPort"] = "0",
-            ["RelationGraph:Redundancy"] = mode,
-        });
-        builder.AddRelationGraphStorage();
-        builder.AddRelationGraphSilo();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
-
     private static void Print(List<RelbenchResult> results)
     {
-        var columns = results.Select(r => $"{r.Mode} c={r.Concurrency}").ToList();
-        Console.WriteLine();
-        Console.WriteLine($"| metric | {string.Join(" | ", columns)} |");
-        Console.WriteLine($"|---|{string.Concat(columns.Select(_ => "---:|"))}");
+        var table = new MarkdownTable(["metric", .. results.Select(r => $"{r.Mode} c={r.Concurrency}")]);
         Row("follows/s", r => r.FollowsPerSecond, "N0");
         Row("ack p50 ms", r => r.AckP50, "0.00");
         Row("ack p95 ms", r => r.AckP95, "0.00");
@@ -207,9 +150,10 @@ internal static class RelbenchBenchmark
         Row("fans page-50 p99 ms", r => r.FansPageP99, "0.000");
         Row("following page-50 p50 ms", r => r.FollowingPageP50, "0.000");
         Row("following page-50 p99 ms", r => r.FollowingPageP99, "0.000");
+        table.Print();
 
         void Row(string name, Func<RelbenchResult, double> value, string format) =>
-            Console.WriteLine($"| {name} | {string.Join(" | ", results.Select(r => value(r).ToString(format, CultureInfo.InvariantCulture)))} |");
+            table.Add([name, .. results.Select(r => MarkdownTable.Number(value(r), format))]);
     }
 
     private sealed record RelbenchResult(

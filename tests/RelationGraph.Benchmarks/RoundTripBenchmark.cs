@@ -28,18 +28,24 @@ internal static class RoundTripBenchmark
 {
     private const string Secret = "benchmark-secret";
 
-    public static async Task<int> RunAsync(BenchmarkArguments arguments)
+    public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
+        var duration = arguments.Seconds("duration", 3);
+        var siloCounts = arguments.Ints("silos", [1, 3]);
+        var concurrencies = arguments.Ints("concurrency", [1, 8, 64]);
+        var output = arguments.Text("out");
+        arguments.RejectUnknown();
+
         var directory = Directory.CreateTempSubdirectory("relationgraph-bench-");
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName, Ephemeral = true });
+        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName, Ephemeral = true }, cancellationToken: cancellationToken);
         await using var baseline = await HttpEchoServer.StartAsync();
         var results = new List<(int Silos, Measurement Actor, Measurement Baseline)>();
         try
         {
-            foreach (var siloCount in arguments.Silos)
+            foreach (var siloCount in siloCounts)
             {
                 var clusterId = $"bench{siloCount}";
-                var meta = await postgres.CreateDatabaseAsync($"bench_rpc_{siloCount}");
+                var meta = await postgres.CreateDatabaseAsync($"bench_rpc_{siloCount}", cancellationToken);
                 var silos = new List<IHost>();
                 for (var i = 0; i < siloCount; i++)
                 {
@@ -52,32 +58,32 @@ internal static class RoundTripBenchmark
                 }
 
                 await using var client = new ClusterClient(ClientOptions(silos, clusterId));
-                await client.ConnectAsync();
-                foreach (var concurrency in arguments.Concurrency)
+                await client.ConnectAsync(cancellationToken);
+                foreach (var concurrency in concurrencies)
                 {
-                    Console.Error.WriteLine($"rpc: {siloCount} silo(s), {concurrency} caller(s): grain calls, then HTTP baseline, {arguments.Duration.TotalSeconds:0.#} s each");
-                    var actor = await LatencyRecorder.MeasureAsync("grain call", concurrency, arguments.Duration,
-                        key => client.GrainFactory.GetGrain<IEchoGrain>(key % 10_000).EchoAsync(key));
-                    var http = await LatencyRecorder.MeasureAsync("http baseline", concurrency, arguments.Duration,
-                        key => baseline.EchoAsync(key));
+                    Console.Error.WriteLine($"rpc: {siloCount} silo(s), {concurrency} caller(s): grain calls, then HTTP baseline, {duration.TotalSeconds:0.#} s each");
+                    var actor = await LatencyRecorder.MeasureAsync("grain call", concurrency, duration,
+                        key => client.GrainFactory.GetGrain<IEchoGrain>(key % 10_000).EchoAsync(key), cancellationToken);
+                    var http = await LatencyRecorder.MeasureAsync("http baseline", concurrency, duration,
+                        key => baseline.EchoAsync(key), cancellationToken);
                     results.Add((siloCount, actor, http));
                 }
 
                 foreach (var silo in silos)
                 {
-                    await silo.StopAsync();
+                    await silo.StopAsync(CancellationToken.None);
                     silo.Dispose();
                 }
             }
         }
         finally
         {
-            await postgres.StopAsync();
+            await postgres.StopAsync(CancellationToken.None);
             directory.Delete(recursive: true);
         }
 
         Print(results);
-        if (arguments.Output is { } output)
+        if (output is not null)
         {
             await AppendJsonLinesAsync(output, results);
         }

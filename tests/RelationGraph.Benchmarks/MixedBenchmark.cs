@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using RelationGraph.Abstractions;
+using RelationGraph.Client;
+using RelationGraph.Persistence;
+
+namespace RelationGraph.Benchmarks;
+
+/// <summary>
+/// Scenario 3, mixed load and memory: a Zipf graph bulk-loaded (or found loaded in a reused <c>--data-dir</c>), the
+/// released silo as a child process, then 99 % page reads of a Zipf-chosen user's following or fans and 1 % follows
+/// through the client SDK, against the same mix done directly with Npgsql (reads: the service's page query on the
+/// owner's shard; follows: the write baseline), in alternating rounds. Also the silo's resident memory before and
+/// after activating many users' grains, and after the mix.
+/// </summary>
+internal static class MixedBenchmark
+{
+    private const int PageSize = 50;
+    private const int WarmUpUsers = 100;
+    private const double WriteShare = 0.01;
+    private const int Read = 0;
+    private const int Write = 1;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
+    {
+        var graph = new GraphSpec(arguments.Int("users", 1_000_000, minimum: 1000), arguments.Long("edges", 10_000_000), arguments.Skew("skew", 1.1));
+        var duration = arguments.Seconds("duration", 60);
+        var rounds = arguments.Int("rounds", 6);
+        var concurrency = arguments.Int("concurrency", 64);
+        var activate = Math.Min(arguments.Int("activate", 100_000), graph.Users - WarmUpUsers);
+        var dataDirectory = arguments.Text("data-dir");
+        var output = arguments.Text("out");
+        arguments.RejectUnknown();
+        if (duration / rounds < TimeSpan.FromSeconds(1))
+        {
+            throw new UsageException("Each round should last a second at least: raise --duration or lower --rounds.");
+        }
+
+        await using var server = await BenchmarkServer.StartAsync("mixed", dataDirectory, cancellationToken);
+        var meta = server.ConnectionString(graph.Database);
+        await using var storage = await ServiceShards.OpenAsync(meta, cancellationToken);
+        await GraphLoader.EnsureLoadedAsync(storage.Shards, graph, server.DataDirectory, cancellationToken);
+        await using var baseline = await BaselineDatabase.CreateAsync(server, cancellationToken);
+
+        // A cluster of its own per run: a silo killed in an earlier run on the same data directory may still be listed as active.
+        var clusterId = $"bench-mixed-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        Console.Error.WriteLine($"mixed: starting the silo process ({clusterId})");
+        await using var silo = await SiloProcess.StartAsync(meta, clusterId, secret, cancellationToken);
+        await using var client = await RelationGraphClient.ConnectAsync(
+            new RelationGraphClientOptions { Gateways = { silo.Gateway }, ClusterId = clusterId, ClusterSecret = secret }, cancellationToken: cancellationToken);
+        Console.Error.WriteLine($"mixed: silo pid {silo.ProcessId}, gateway {silo.Gateway}");
+
+        var users = Enumerable.Range(1, graph.Users).Select(u => new UserId(u)).ToArray();
+        Random.Shared.Shuffle(users);
+        await ActivateAsync(client, users[..WarmUpUsers], concurrency, null, cancellationToken);
+        var idle = await MeasureMemoryAsync(silo, cancellationToken);
+        await ActivateAsync(client, users[WarmUpUsers..(WarmUpUsers + activate)], concurrency, new ConsoleProgress($"mixed: activating {activate:N0} users' grains (counts)", activate), cancellationToken);
+        var activated = await MeasureMemoryAsync(silo, cancellationToken);
+
+        var zipf = new ZipfSampler(graph.Users, graph.Skew);
+        var pairs = new PairSource(graph.Users);
+        var page = new PageRequest(PageSize);
+        var serviceMix = Mix(
+            zipf, pairs,
+            (follower, followee, ct) => client.FollowAsync(new UserId(follower), new UserId(followee), ct),
+            (direction, user, ct) => direction == EdgeDirection.Following ? client.GetFollowingAsync(user, page, ct) : client.GetFansAsync(user, page, ct));
+        var baselineMix = Mix(zipf, pairs, baseline.FollowAsync, (direction, user, ct) => storage.ReadPageAsync(direction, user, PageSize, ct));
+        var service = new LatencyStats();
+        var direct = new LatencyStats();
+        var longestDrain = TimeSpan.Zero;
+        var roundDuration = duration / rounds;
+        await Interleaved.RunAsync(
+            rounds,
+            async round =>
+            {
+                Console.Error.WriteLine($"mixed: round {round + 1}/{rounds}, service, {concurrency} callers, {roundDuration.TotalSeconds:0.#} s");
+                service.Add(await LatencyRecorder.RunAsync(concurrency, roundDuration, serviceMix, cancellationToken));
+                var drain = await storage.WaitForFansToLandAsync(cancellationToken);
+                longestDrain = drain > longestDrain ? drain : longestDrain;
+            },
+            async round =>
+            {
+                Console.Error.WriteLine($"mixed: round {round + 1}/{rounds}, baseline, {concurrency} callers, {roundDuration.TotalSeconds:0.#} s");
+                direct.Add(await LatencyRecorder.RunAsync(concurrency, roundDuration, baselineMix, cancellationToken));
+            });
+        var after = await MeasureMemoryAsync(silo, cancellationToken);
+
+        var result = new MixedResult(
+            graph.ToString(), concurrency, rounds, roundDuration.TotalSeconds, WriteShare,
+            new MixedSide(service.PerSecond, service.Summarize(Read), service.Summarize(Write)),
+            new MixedSide(direct.PerSecond, direct.Summarize(Read), direct.Summarize(Write)),
+            longestDrain.TotalMilliseconds, activate, idle, activated, after,
+            PerActivation(activated.Memory.Rss - idle.Memory.Rss),
+            PerActivation(activated.Memory.AnonymousRss - idle.Memory.AnonymousRss));
+        Print(result);
+        await JsonLines.AppendAsync(output, "mixed", [result], cancellationToken);
+        return 0;
+
+        double PerActivation(long bytes) => activated.Activations > idle.Activations ? (double)bytes / (activated.Activations - idle.Activations) : double.NaN;
+    }
+
+    /// <summary>
+    /// One operation of the mix, as <see cref="LatencyRecorder.RunAsync"/> calls it: a follow of a new pair with
+    /// probability <see cref="WriteShare"/>, else a page of a Zipf-chosen user's following or fans, half and half.
+    /// </summary>
+    private static Func<long, CancellationToken, Task<int>> Mix(
+        ZipfSampler zipf, PairSource pairs, Func<long, long, CancellationToken, Task> follow, Func<EdgeDirection, UserId, CancellationToken, Task> readPage) =>
+        async (_, cancellationToken) =>
+        {
+            if (Random.Shared.NextDouble() < WriteShare)
+            {
+                var (follower, followee) = pairs.Next();
+                await follow(follower, followee, cancellationToken);
+                return Write;
+            }
+
+            await readPage(Random.Shared.Next(2) == 0 ? EdgeDirection.Following : EdgeDirection.Fans, new UserId(zipf.Next(Random.Shared)), cancellationToken);
+            return Read;
+        };
+
+    /// <summary>Reads the counts of every user, <paramref name="concurrency"/> at a time: activates each user's following and fan grains.</summary>
+    private static async Task ActivateAsync(RelationGraphClient client, UserId[] users, int concurrency, ConsoleProgress? progress, CancellationToken cancellationToken)
+    {
+        var done = 0L;
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (user, ct) =>
+        {
+            await client.GetCountsAsync(user, ct);
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+        progress?.Complete();
+    }
+
+    /// <summary>The silo's memory and activations once garbage from the last phase had a moment to be collected.</summary>
+    private static async Task<MemoryPoint> MeasureMemoryAsync(SiloProcess silo, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Settle, cancellationToken);
+        return new MemoryPoint(silo.ReadMemory(), await silo.GetActivationsAsync(cancellationToken));
+    }
+
+    private static void Print(MixedResult r)
+    {
+        var table = new MarkdownTable("metric", "service", "baseline", "ratio");
+        table.Add("ops/s", MarkdownTable.Rate(r.Service.OpsPerSecond), MarkdownTable.Rate(r.Baseline.OpsPerSecond), MarkdownTable.Ratio(r.Service.OpsPerSecond / r.Baseline.OpsPerSecond));
+        Latency("reads", r.Service.Reads, r.Baseline.Reads);
+        Latency("writes", r.Service.Writes, r.Baseline.Writes);
+        table.Add("longest fan drain after a round ms", MarkdownTable.Number(r.LongestFanDrainMilliseconds, "0"), "-", "-");
+        Memory($"silo RSS, idle ({r.Idle.Activations:N0} activations)", r.Idle);
+        Memory($"silo RSS, {r.ActivatedUsers:N0} users' counts read ({r.Activated.Activations:N0} activations)", r.Activated);
+        table.Add("silo RSS per added activation", MarkdownTable.Number(r.RssBytesPerActivation, "N0") + " B", "-", "-");
+        table.Add("silo anonymous RSS per added activation", MarkdownTable.Number(r.AnonymousBytesPerActivation, "N0") + " B", "-", "-");
+        Memory($"silo RSS after the mix ({r.AfterMix.Activations:N0} activations)", r.AfterMix);
+        table.Add("silo peak RSS (VmHWM)", MarkdownTable.Mebibytes(r.AfterMix.Memory.PeakRss), "-", "-");
+        table.Print();
+        Console.WriteLine();
+        Console.WriteLine($"graph: {r.Graph}. {r.Concurrency} callers, {r.Rounds} round(s) of {r.SecondsPerRound:0.#} s per side, alternating; " +
+            $"{1 - r.WriteShare:P0} first-page reads (50) of following or fans of a Zipf-chosen user, {r.WriteShare:P0} follows of new random pairs.");
+        Console.WriteLine("service: the client SDK against the released silo in a child process (1 silo, 4 shards, Redundancy Stream); RSS is that process's alone (/proc/PID/status).");
+        Console.WriteLine("baseline: reads = the service's first-page SELECT with Npgsql on the owner's shard; writes = " + BaselineDatabase.Description + ".");
+
+        void Latency(string name, LatencySummary service, LatencySummary baseline)
+        {
+            table.Add(name, service.Count.ToString("N0", CultureInfo.InvariantCulture), baseline.Count.ToString("N0", CultureInfo.InvariantCulture), "-");
+            table.Add($"{name} p50 ms", MarkdownTable.Milliseconds(service.P50), MarkdownTable.Milliseconds(baseline.P50), MarkdownTable.Ratio(service.P50 / baseline.P50));
+            table.Add($"{name} p99 ms", MarkdownTable.Milliseconds(service.P99), MarkdownTable.Milliseconds(baseline.P99), MarkdownTable.Ratio(service.P99 / baseline.P99));
+        }
+
+        void Memory(string name, MemoryPoint point) =>
+            table.Add(name, $"{MarkdownTable.Mebibytes(point.Memory.Rss)} (anon {MarkdownTable.Mebibytes(point.Memory.AnonymousRss)})", "-", "-");
+    }
+
+    private sealed record MemoryPoint(SiloMemory Memory, int Activations);
+
+    private sealed record MixedSide(double OpsPerSecond, LatencySummary Reads, LatencySummary Writes);
+
+    private sealed record MixedResult(
+        string Graph, int Concurrency, int Rounds, double SecondsPerRound, double WriteShare,
+        MixedSide Service, MixedSide Baseline, double LongestFanDrainMilliseconds,
+        int ActivatedUsers, MemoryPoint Idle, MemoryPoint Activated, MemoryPoint AfterMix,
+        double RssBytesPerActivation, double AnonymousBytesPerActivation);
+}

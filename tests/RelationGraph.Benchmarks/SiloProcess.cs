@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace RelationGraph.Benchmarks;
+
+/// <summary>
+/// The released silo (<c>RelationGraph.Silo.dll</c>) run as a child process, configured through <c>RelationGraph__</c>
+/// environment variables, so its memory can be read alone from <c>/proc</c>. Disposing stops it (SIGTERM, then SIGKILL);
+/// every child still running is also killed when the benchmark process exits or is signalled twice.
+/// </summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private const int OutputLinesKept = 40;
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly Process _process;
+    private readonly HttpClient _http;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    static SiloProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => KillAll();
+    }
+
+    private SiloProcess(Process process, Uri http, string gateway)
+    {
+        _process = process;
+        _http = new HttpClient { BaseAddress = http, Timeout = TimeSpan.FromSeconds(10) };
+        Gateway = gateway;
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The gateway as <c>host:port</c>, for <see cref="Client.RelationGraphClientOptions.Gateways"/>.</summary>
+    public string Gateway { get; }
+
+    /// <summary>Starts the silo of the same build configuration as this benchmark and waits until its <c>/health</c> answers 200.</summary>
+    public static async Task<SiloProcess> StartAsync(string metaConnectionString, string clusterId, string clusterSecret, CancellationToken cancellationToken)
+    {
+        var assembly = LocateSiloAssembly();
+        var (siloPort, gatewayPort, httpPort) = FreePorts();
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        start.Environment["RelationGraph__ConnectionString"] = metaConnectionString;
+        start.Environment["RelationGraph__Shards"] = "4";
+        start.Environment["RelationGraph__ClusterId"] = clusterId;
+        start.Environment["RelationGraph__ClusterSecret"] = clusterSecret;
+        start.Environment["RelationGraph__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["RelationGraph__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        var process = new Process { StartInfo = start };
+        process.Start();
+        Running[process.Id] = process;
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}");
+        process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await silo.WaitUntilHealthyAsync(cancellationToken);
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills every silo child still running; for exit paths that cannot await a graceful stop.</summary>
+    public static void KillAll()
+    {
+        foreach (var (id, process) in Running)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+
+            Running.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>The silo process's resident memory from <c>/proc/PID/status</c>.</summary>
+    public SiloMemory ReadMemory()
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.EndsWith(" kB", StringComparison.Ordinal))
+            {
+                values[line[..colon]] = long.Parse(line[(colon + 1)..^3].Trim(), CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return new SiloMemory(values["VmRSS"], values["VmHWM"], values["RssAnon"]);
+    }
+
+    /// <summary>The silo's grain activations, from its dashboard feed.</summary>
+    public async Task<int> GetActivationsAsync(CancellationToken cancellationToken)
+    {
+        await using var body = await _http.GetStreamAsync(new Uri("/dashboard/api/activations", UriKind.Relative), cancellationToken);
+        using var snapshot = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        return snapshot.RootElement.GetProperty("activations").GetInt32();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                // A graceful stop lets the silo leave the membership table and close its connections.
+                _ = Kill(_process.Id, SigTerm);
+                using var timeout = new CancellationTokenSource(StopTimeout);
+                try
+                {
+                    await _process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync(CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            Running.TryRemove(_process.Id, out _);
+            _process.Dispose();
+            _http.Dispose();
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > OutputLinesKept)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo process exited with code {_process.ExitCode} while starting:\n{string.Join('\n', _output)}");
+            }
+
+            if (deadline.Elapsed > StartTimeout)
+            {
+                throw new TimeoutException($"The silo process was not healthy within {StartTimeout.TotalSeconds:0} s:\n{string.Join('\n', _output)}");
+            }
+
+            try
+            {
+                using var response = await _http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>The silo built next to this benchmark: <c>silo/RelationGraph.Silo/bin/CONFIGURATION/FRAMEWORK/</c> up the tree from our output folder.</summary>
+    private static string LocateSiloAssembly()
+    {
+        var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var (framework, configuration) = (output.Name, output.Parent?.Name ?? "Release");
+        for (var directory = output; directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "silo", "RelationGraph.Silo", "bin", configuration, framework, "RelationGraph.Silo.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(
+            $"No silo/RelationGraph.Silo/bin/{configuration}/{framework}/RelationGraph.Silo.dll above {output.FullName}; " +
+            $"building this benchmark project (dotnet build -c {configuration} tests/RelationGraph.Benchmarks) builds it.");
+    }
+
+    /// <summary>The <c>dotnet</c> host running us, unless we were started through the apphost.</summary>
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+
+    private static (int Silo, int Gateway, int Http) FreePorts()
+    {
+        // All three are held at once so they differ; a race with another process for them is unlikely enough here.
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Start();
+            }
+
+            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+            return (ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Dispose();
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Kill(int pid, int signal);
+}
+
+/// <summary>Resident memory of a process, in bytes.</summary>
+/// <param name="Rss">VmRSS: resident now.</param>
+/// <param name="PeakRss">VmHWM: the most ever resident.</param>
+/// <param name="AnonymousRss">RssAnon: resident heap and stacks, without mapped files such as the loaded assemblies.</param>
+internal sealed record SiloMemory(long Rss, long PeakRss, long AnonymousRss);

@@ -1,0 +1,99 @@
+using RelationGraph.Abstractions;
+
+namespace RelationGraph.Benchmarks;
+
+/// <summary>
+/// Scenario 1, writes: follows through the client SDK (random follower/followee pairs, never repeated) on one silo with
+/// 4 shards, against the seed's double write done directly with Npgsql (<see cref="BaselineDatabase"/>), at each
+/// concurrency, in alternating rounds. After each service round the run waits for the fan copies to land, so the
+/// asynchronous fan writes of one side never run during the other's round.
+/// </summary>
+internal static class WriteBenchmark
+{
+    public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
+    {
+        var concurrencies = arguments.Ints("concurrency", [1, 8, 64]);
+        var duration = arguments.Seconds("duration", 5);
+        var rounds = arguments.Int("rounds", 3);
+        var users = arguments.Int("users", 100_000, minimum: 1000);
+        var output = arguments.Text("out");
+        arguments.RejectUnknown();
+
+        await using var server = await BenchmarkServer.StartAsync("write", null, cancellationToken);
+        var meta = server.ConnectionString("relationgraph");
+        await using var storage = await ServiceShards.OpenAsync(meta, cancellationToken);
+        await using var baseline = await BaselineDatabase.CreateAsync(server, cancellationToken);
+        await using var silo = await InProcessSilo.StartAsync(meta, null, cancellationToken);
+        await using var client = await silo.ConnectAsync(cancellationToken);
+
+        var pairs = new PairSource(users);
+        long serviceFollows = 0, baselineFollows = 0;
+        var results = new List<WriteResult>();
+        foreach (var concurrency in concurrencies)
+        {
+            var service = new LatencyStats();
+            var direct = new LatencyStats();
+            var longestDrain = TimeSpan.Zero;
+            await Interleaved.RunAsync(
+                rounds,
+                async round =>
+                {
+                    Console.Error.WriteLine($"write: {concurrency} caller(s), round {round + 1}/{rounds}, service, {duration.TotalSeconds:0.#} s");
+                    service.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
+                    {
+                        var (follower, followee) = pairs.Next();
+                        await client.FollowAsync(new UserId(follower), new UserId(followee), ct);
+                        Interlocked.Increment(ref serviceFollows);
+                        return 0;
+                    }, cancellationToken));
+                    var drain = await storage.WaitForFansToLandAsync(cancellationToken);
+                    longestDrain = drain > longestDrain ? drain : longestDrain;
+                },
+                async round =>
+                {
+                    Console.Error.WriteLine($"write: {concurrency} caller(s), round {round + 1}/{rounds}, baseline, {duration.TotalSeconds:0.#} s");
+                    direct.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
+                    {
+                        var (follower, followee) = pairs.Next();
+                        await baseline.FollowAsync(follower, followee, ct);
+                        Interlocked.Increment(ref baselineFollows);
+                        return 0;
+                    }, cancellationToken));
+                });
+            var (s, b) = (service.Summarize(0), direct.Summarize(0));
+            results.Add(new WriteResult(concurrency, rounds, duration.TotalSeconds, users, s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds, BaselineDatabase.Description));
+        }
+
+        var stored = await storage.CountEdgesAsync(cancellationToken);
+        var baselineStored = await baseline.CountEdgesAsync(cancellationToken);
+        Console.Error.WriteLine($"write: check: service acknowledged {serviceFollows:N0} follows, stores {stored.Following:N0} following and {stored.Fans:N0} fans rows; " +
+            $"baseline did {baselineFollows:N0}, stores {baselineStored.Following:N0} and {baselineStored.Fans:N0}");
+
+        var table = new MarkdownTable("callers", "service follows/s", "p50 ms", "p99 ms", "baseline follows/s", "p50 ms", "p99 ms", "throughput ratio", "max fan drain ms");
+        foreach (var r in results)
+        {
+            table.Add(
+                r.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                MarkdownTable.Rate(r.Service.PerSecond), MarkdownTable.Milliseconds(r.Service.P50), MarkdownTable.Milliseconds(r.Service.P99),
+                MarkdownTable.Rate(r.Baseline.PerSecond), MarkdownTable.Milliseconds(r.Baseline.P50), MarkdownTable.Milliseconds(r.Baseline.P99),
+                MarkdownTable.Ratio(r.ThroughputRatio), MarkdownTable.Number(r.MaxFanDrainMilliseconds, "0"));
+        }
+
+        table.Print();
+        Console.WriteLine();
+        Console.WriteLine($"service: FollowAsync through the client SDK, 1 silo, 4 shards, Redundancy Stream; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
+        Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
+        await JsonLines.AppendAsync(output, "write", results, cancellationToken);
+        return stored.Following == serviceFollows && stored.Fans == serviceFollows && baselineStored == (baselineFollows, baselineFollows) ? 0 : Mismatch();
+    }
+
+    private static int Mismatch()
+    {
+        Console.Error.WriteLine("write: stored rows do not match the acknowledged follows");
+        return 1;
+    }
+
+    private sealed record WriteResult(
+        int Concurrency, int Rounds, double SecondsPerRound, int Users,
+        LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds, string BaselineSchema);
+}
