@@ -13,7 +13,12 @@ namespace RelationGraph.Persistence;
 /// (see <c>apply_edge</c> in the shard schema); pages are keyset-paginated, newest first.
 /// </summary>
 public sealed class EdgeStore(
-    ShardSet shards, IOptions<StorageOptions> options, StreamBackPressure? backPressure = null, StreamMetrics? streamMetrics = null, IOptions<StreamOptions>? streamOptions = null)
+    ShardSet shards,
+    IOptions<StorageOptions> options,
+    StreamBackPressure? backPressure = null,
+    StreamMetrics? streamMetrics = null,
+    IOptions<StreamOptions>? streamOptions = null,
+    StreamQueueSignals? streamSignals = null)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Shard, ShardWriter> _writers = new();
@@ -138,5 +143,5 @@ public sealed class EdgeStore(
         _writers.TryGetValue(shard, out var writer) ? writer : _writers.GetOrAdd(shard, NewWriter);
 
     private ShardWriter NewWriter(Shard shard) =>
-        new(shard, options.Value.WriteFlushesPerShard, options.Value.MaxWriteBatch, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase);
+        new(shard, options.Value.WriteFlushesPerShard, options.Value.MaxWriteBatch, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase, streamSignals);
 }

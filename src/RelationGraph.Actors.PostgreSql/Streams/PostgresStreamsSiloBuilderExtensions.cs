@@ -18,11 +18,13 @@ public static class PostgresStreamsSiloBuilderExtensions
         services.AddOptions<StreamOptions>()
             .Configure(o => configure?.Invoke(o))
             .Validate(o => o.QueuesPerDatabase > 0 && o.BatchSize > 0 && o.MaxDeliveryAttempts > 0 && o.MaxQueueDepth > 0, "Stream queue settings must be positive.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.MaxPollInterval >= o.PollInterval, "Stream poll intervals must be positive, the maximum at least the first.")
             .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton<StreamMetrics>();
         services.TryAddSingleton<StreamSubscriptions>();
         services.TryAddSingleton<StreamBackPressure>();
+        services.TryAddSingleton<StreamQueueSignals>();
         services.AddHostedService<PullingAgentManager>();
         return builder;
     }

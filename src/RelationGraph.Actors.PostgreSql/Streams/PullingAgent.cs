@@ -12,6 +12,7 @@ internal sealed partial class PullingAgent(
     IGrainFactory grains,
     StreamOptions options,
     StreamMetrics metrics,
+    StreamQueueSignals signals,
     IStreamBatchInterceptor? interceptor,
     TimeProvider time,
     ILogger logger)
@@ -21,15 +22,20 @@ internal sealed partial class PullingAgent(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
+        var emptyPolls = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 var delivered = await PumpAsync(cancellationToken);
                 failures = 0;
+                emptyPolls = delivered == 0 ? emptyPolls + 1 : 0;
                 if (delivered == 0)
                 {
-                    await Task.Delay(options.PollInterval, time, cancellationToken);
+                    // Dozens of idle queues polled every few milliseconds would keep a small machine busy; back off
+                    // while the queue stays empty, and rely on the signal for events appended here.
+                    var wait = TimeSpan.FromTicks(Math.Min(options.MaxPollInterval.Ticks, options.PollInterval.Ticks << Math.Min(emptyPolls - 1, 16)));
+                    await signals.WaitAsync(dataSource, queue, wait, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -19,6 +19,7 @@ internal sealed class PullingAgentManager(
     LocalSiloDetails local,
     SiloControl control,
     StreamMetrics metrics,
+    StreamQueueSignals signals,
     TimeProvider time,
     IOptions<StreamOptions> options,
     ILogger<PullingAgentManager> logger,
@@ -45,7 +46,7 @@ internal sealed class PullingAgentManager(
     }
 
     private Task RunAgentAsync(Queue queue, CancellationToken cancellationToken) =>
-        new PullingAgent(queue.Database, queue.DataSource, queue.Number, subscriptions, grains, options.Value, metrics, interceptor, time, logger)
+        new PullingAgent(queue.Database, queue.DataSource, queue.Number, subscriptions, grains, options.Value, metrics, signals, interceptor, time, logger)
             .RunAsync(cancellationToken);
 
     private sealed record Queue(string Database, NpgsqlDataSource DataSource, int Number);

@@ -9,8 +9,14 @@ public sealed class StreamOptions
     /// <summary>Events a pulling agent locks, delivers and checkpoints at once.</summary>
     public int BatchSize { get; set; } = 256;
 
-    /// <summary>How long an agent waits before polling an empty queue again.</summary>
+    /// <summary>
+    /// How long an agent first waits before polling an empty queue again; each further empty poll doubles the wait up to
+    /// <see cref="MaxPollInterval"/>. Events appended on the agent's own silo wake it at once.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest wait between polls of a queue that stays empty (Orleans' default pulling period).</summary>
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Deliveries of one event before it goes to the dead-letter table.</summary>
     public int MaxDeliveryAttempts { get; set; } = 8;

@@ -15,14 +15,16 @@ internal sealed class ShardWriter : IAsyncDisposable
     private readonly Shard _shard;
     private readonly int _maxBatch;
     private readonly int _queues;
+    private readonly StreamQueueSignals? _signals;
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>();
     private readonly Task[] _flushers;
 
-    public ShardWriter(Shard shard, int flushers, int maxBatch, int queues)
+    public ShardWriter(Shard shard, int flushers, int maxBatch, int queues, StreamQueueSignals? signals)
     {
         _shard = shard;
         _maxBatch = maxBatch;
         _queues = queues;
+        _signals = signals;
         _flushers = Enumerable.Range(0, flushers).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
     }
 
@@ -70,6 +72,10 @@ internal sealed class ShardWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(changed[i]);
+                if (batch[i].Write.Outbox is { } outbox)
+                {
+                    _signals?.Signal(_shard.DataSource, StreamQueue.QueueOf(outbox.Key, _queues));
+                }
             }
         }
         catch (PostgresException) when (batch.Count > 1)

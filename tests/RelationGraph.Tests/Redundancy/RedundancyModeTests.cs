@@ -120,6 +120,28 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task An_event_appended_on_the_silo_pulling_its_queue_is_delivered_without_waiting_for_a_poll()
+    {
+        // With polling an hour apart, only the wake-up from the committing writer can deliver the event in time.
+        await using var cluster = await StartAsync("Stream", settings: new()
+        {
+            ["RelationGraph:Streams:PollInterval"] = "01:00:00",
+            ["RelationGraph:Streams:MaxPollInterval"] = "01:00:00",
+        }, silos: 1);
+        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        var (fan, star) = (new UserId(31), new UserId(32));
+
+        await client.FollowAsync(fan, star, Token);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        deadline.CancelAfter(Convergence);
+        while ((await client.GetCountsAsync(star, deadline.Token)).Fans == 0)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    [Fact]
     public async Task A_full_queue_pushes_back_on_producers_instead_of_growing()
     {
         var stalled = new StalledCheckpoints();
@@ -169,7 +191,8 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
         return (long)(await count.ExecuteScalarAsync(Token))!;
     }
 
-    private Task<TestCluster> StartAsync(string mode, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null, string? meta = null)
+    private Task<TestCluster> StartAsync(
+        string mode, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null, string? meta = null, int silos = 3)
     {
         var all = new Dictionary<string, string?>(settings ?? []) { ["RelationGraph:Redundancy"] = mode };
         return TestCluster.StartAsync(new TestClusterOptions
@@ -177,6 +200,7 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
             MetaConnectionString = meta ?? postgres.NewDatabase($"mode_{mode.ToLowerInvariant()}"),
             Settings = all,
             ConfigureServices = services,
+            InitialSilosCount = silos,
         }, Token);
     }
 
