@@ -23,7 +23,11 @@ public sealed class EdgeStore(
 {
     private readonly ConcurrentDictionary<Shard, ShardWriter> _writers = new();
 
-    private const string FirstPageSql = """
+    /// <summary>
+    /// The first-page query: <c>$1</c> owner, <c>$2</c> direction, <c>$3</c> rows (a page plus one, to know whether more follow).
+    /// Public so that baselines compare against exactly what the service runs.
+    /// </summary>
+    public const string FirstPageSql = """
         SELECT other_id, event_at FROM edges
         WHERE owner_id = $1 AND direction = $2 AND state = 1
         ORDER BY event_at DESC, other_id DESC LIMIT $3

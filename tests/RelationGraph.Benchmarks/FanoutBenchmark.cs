@@ -30,11 +30,7 @@ internal static class FanoutBenchmark
     private const int VerifiedRandomUsers = 200;
 
     // EdgeStore's first-page query over the followee's fans rows.
-    private const string SingleShardSql = """
-        SELECT other_id, event_at FROM edges
-        WHERE owner_id = $1 AND direction = $2 AND state = 1
-        ORDER BY event_at DESC, other_id DESC LIMIT $3
-        """;
+    private const string SingleShardSql = EdgeStore.FirstPageSql;
 
     // The same query turned around: following rows pointing at the followee, asked of every shard.
     private const string FanOutSql = """

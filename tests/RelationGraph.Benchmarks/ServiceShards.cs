@@ -12,13 +12,6 @@ namespace RelationGraph.Benchmarks;
 /// </summary>
 internal sealed class ServiceShards : IAsyncDisposable
 {
-    /// <summary>The first-page query of <c>EdgeStore.GetPageAsync</c>, verbatim; <c>$3</c> is the page size plus one, as there.</summary>
-    private const string FirstPageSql = """
-        SELECT other_id, event_at FROM edges
-        WHERE owner_id = $1 AND direction = $2 AND state = 1
-        ORDER BY event_at DESC, other_id DESC LIMIT $3
-        """;
-
     private readonly IReadOnlyList<NpgsqlDataSource> _dataSources;
 
     private ServiceShards(ShardSet shards)
@@ -48,7 +41,7 @@ internal sealed class ServiceShards : IAsyncDisposable
     /// <summary>Runs the service's first-page query for <paramref name="owner"/> on its shard; the entries a page of <paramref name="limit"/> shows.</summary>
     public async Task<int> ReadPageAsync(EdgeDirection direction, UserId owner, int limit, CancellationToken cancellationToken)
     {
-        await using var command = _dataSources[Shards.Map.ShardOf(owner.Value)].CreateCommand(FirstPageSql);
+        await using var command = _dataSources[Shards.Map.ShardOf(owner.Value)].CreateCommand(EdgeStore.FirstPageSql);
         command.Parameters.Add(new() { Value = owner.Value });
         command.Parameters.Add(new() { Value = (short)direction });
         command.Parameters.Add(new() { Value = limit + 1 });
