@@ -16,7 +16,7 @@ namespace RelationGraph.Persistence.BulkImport;
 /// <param name="shards">The started storage.</param>
 /// <param name="batchSize">Rows per merge transaction on a shard that has data.</param>
 /// <param name="sortRows">Rows held in memory for sorting, over all shards and directions (24 bytes each).</param>
-public sealed partial class EdgeImporter(ShardSet shards, int batchSize = 200_000, int sortRows = 1 << 22)
+public sealed partial class EdgeImporter(ShardSet shards, int batchSize = 200_000, int sortRows = 1 << 21)
 {
     /// <summary>Imports the edge list in <paramref name="path"/>; throws <see cref="FormatException"/> (writing nothing) on the first bad line.</summary>
     public async Task<ImportSummary> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -61,7 +61,7 @@ internal sealed class SortedEdgeRuns(int bufferRows) : IDisposable
                 queue.Enqueue(cursor, next);
             }
 
-            Interlocked.Increment(ref _consumed);
+            _consumed++;
             if (!any || row.Owner != previous.Owner || row.Other != previous.Other)
             {
                 (previous, any) = (row, true);
