@@ -15,9 +15,6 @@ internal sealed class SortedEdgeRuns(int bufferRows) : IDisposable
     private int _count;
     private long _consumed;
 
-    /// <summary>Rows added, repeats included.</summary>
-    public long Added { get; private set; }
-
     /// <summary>Rows the reader has passed, repeats included.</summary>
     public long Consumed => Volatile.Read(ref _consumed);
 
@@ -36,7 +33,6 @@ internal sealed class SortedEdgeRuns(int bufferRows) : IDisposable
         }
 
         _buffer[_count++] = row;
-        Added++;
     }
 
     /// <summary>All rows in primary-key order, one per pair: the newest. Read once.</summary>
