@@ -66,7 +66,7 @@ internal static partial class RelgraphCommand
         return command;
     }
 
-    /// <summary>Standard input is copied to a temporary file first, so the whole list is validated before anything is written.</summary>
+    /// <summary>Standard input is copied to a temporary file first: the importer reads its input twice (a line count for the progress bar, then the edges).</summary>
     private static async Task<string> SpoolAsync(Stream input, CancellationToken cancellationToken)
     {
         var path = Path.GetTempFileName();
@@ -75,16 +75,17 @@ internal static partial class RelgraphCommand
         return path;
     }
 
-    /// <summary>A one-line progress bar on standard error: percentage, edges, rate and time left.</summary>
+    /// <summary>A one-line progress bar on standard error: stage, percentage, edges, rate and time left in the stage.</summary>
     private sealed class ProgressBar(TextWriter error) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value)
         {
+            var stage = value.Stage == ImportStage.Reading ? "reading" : "writing";
             var fraction = value.TotalEdges == 0 ? 1 : (double)value.Edges / value.TotalEdges;
             var bar = new string('#', (int)(fraction * 30)).PadRight(30);
             var eta = value.Remaining is { } left ? left.ToString(@"m\:ss", CultureInfo.InvariantCulture) : "-";
             error.Write(string.Create(CultureInfo.InvariantCulture,
-                $"\r[{bar}] {fraction,4:P0} {value.Edges:N0}/{value.TotalEdges:N0} edges {value.EdgesPerSecond:N0} edges/s ETA {eta}  "));
+                $"\r{stage} [{bar}] {fraction,4:P0} {value.Edges:N0}/{value.TotalEdges:N0} edges {value.EdgesPerSecond:N0} edges/s ETA {eta}  "));
         }
     }
 }

@@ -12,6 +12,7 @@ try
         "read" => await ReadBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "mixed" => await MixedBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "fanout" => await FanoutBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "import" => await ImportBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         _ => Usage(),
     };
 }
@@ -39,6 +40,7 @@ static int Usage()
                     [--activate 100000] [--skew zipf:1.1] [--data-dir DIR]
                     seconds per side in all, split into rounds; --data-dir keeps the server and its loaded graph for the next run
           fanout    [--shards 64] [--repeat 1000] [--concurrency 1]
+          import    [--edges 10000000] [--users 1000000]
         """);
     return 2;
 }

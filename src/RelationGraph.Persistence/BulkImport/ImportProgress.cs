@@ -1,14 +1,15 @@
 namespace RelationGraph.Persistence.BulkImport;
 
 /// <summary>How far an import is.</summary>
-/// <param name="Edges">Edges written so far (each to both of its tables).</param>
-/// <param name="TotalEdges">Edges in the input.</param>
-/// <param name="Elapsed">Time since the import started writing.</param>
-public sealed record ImportProgress(long Edges, long TotalEdges, TimeSpan Elapsed)
+/// <param name="Stage">Reading the input or writing the shards.</param>
+/// <param name="Edges">Edges done in this stage.</param>
+/// <param name="TotalEdges">Edges in the input (while reading, its line count).</param>
+/// <param name="Elapsed">Time in this stage.</param>
+public sealed record ImportProgress(ImportStage Stage, long Edges, long TotalEdges, TimeSpan Elapsed)
 {
-    /// <summary>Edges per second so far.</summary>
+    /// <summary>Edges per second in this stage.</summary>
     public double EdgesPerSecond => Elapsed.TotalSeconds > 0 ? Edges / Elapsed.TotalSeconds : 0;
 
-    /// <summary>The estimated time left, when the rate is known.</summary>
+    /// <summary>The estimated time left in this stage, when the rate is known.</summary>
     public TimeSpan? Remaining => EdgesPerSecond > 0 ? TimeSpan.FromSeconds((TotalEdges - Edges) / EdgesPerSecond) : null;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.BulkImport;
@@ -18,12 +19,13 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
         await using var storage = await StorageHost.StartAsync(postgres.NewDatabase("import"));
         var reports = new List<ImportProgress>();
 
-        var summary = await new EdgeImporter(storage.Shards, batchSize: 3_000).ImportAsync(_file, new SynchronousProgress(reports.Add), Token);
+        var summary = await new EdgeImporter(storage.Shards, sortRows: 4_000).ImportAsync(_file, new SynchronousProgress(reports.Add), Token);
 
         Assert.Equal(edges.Count, summary.Lines);
         Assert.Equal(pairs.Count, summary.NewFollows);
-        Assert.NotEmpty(reports);
-        Assert.Equal(edges.Count, reports[^1].Edges);
+        Assert.Equal(storage.Shards.All.Count, summary.BulkLoadedShards);
+        Assert.Equal([ImportStage.Reading, ImportStage.Writing], reports.Select(r => r.Stage).Distinct());
+        Assert.Equal((ImportStage.Writing, edges.Count, edges.Count), (reports[^1].Stage, reports[^1].Edges, reports[^1].TotalEdges));
         Assert.Equal(pairs.Count, await SumAsync(storage, "SELECT count(*) FROM following WHERE state = 1"));
         Assert.Equal(pairs.Count, await SumAsync(storage, "SELECT count(*) FROM fans WHERE state = 1"));
         Assert.Equal(2L * pairs.Count, await SumAsync(storage, "SELECT coalesce(sum(count), 0)::bigint FROM edge_counts"));
@@ -46,14 +48,47 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
         var edges = new EdgeListGenerator(users: 300, edges: 3_000, skew: 1.1, seed: 6).Generate().ToList();
         await File.WriteAllLinesAsync(_file, edges.Select(e => e.ToString()), Token);
         await using var storage = await StorageHost.StartAsync(postgres.NewDatabase("reimport"));
-        var importer = new EdgeImporter(storage.Shards, batchSize: 500);
+        var importer = new EdgeImporter(storage.Shards, batchSize: 500, sortRows: 1_000);
         await importer.ImportAsync(_file, cancellationToken: Token);
-        var before = await SumAsync(storage, "SELECT coalesce(sum(count * owner_id), 0)::bigint FROM edge_counts");
+        var rows = await SnapshotAsync(storage, "SELECT owner_id, direction, other_id, state, event_at, updated_at FROM edges");
+        var counts = await SnapshotAsync(storage, "SELECT owner_id, direction, count FROM edge_counts");
 
         var again = await importer.ImportAsync(_file, cancellationToken: Token);
 
         Assert.Equal(0, again.NewFollows);
-        Assert.Equal(before, await SumAsync(storage, "SELECT coalesce(sum(count * owner_id), 0)::bigint FROM edge_counts"));
+        Assert.Equal(0, again.BulkLoadedShards);
+        Assert.Equal(rows, await SnapshotAsync(storage, "SELECT owner_id, direction, other_id, state, event_at, updated_at FROM edges"));
+        Assert.Equal(counts, await SnapshotAsync(storage, "SELECT owner_id, direction, count FROM edge_counts"));
+    }
+
+    [Fact]
+    public async Task Empty_shards_load_by_copy_and_end_with_the_same_rows_and_counts_as_shards_that_merge()
+    {
+        var generated = new EdgeListGenerator(users: 1_500, edges: 15_000, skew: 1.1, seed: 8).Generate().ToList();
+        // Repeats out of time order: the newest line of a pair wins wherever it stands.
+        var edges = generated.Concat(generated.Take(300).Select((e, i) => e with { UnixMilliseconds = e.UnixMilliseconds + (i % 2 == 0 ? -1_000_000 : 1_000_000) })).ToList();
+        await File.WriteAllLinesAsync(_file, edges.Select(e => e.ToString()), Token);
+        var newest = edges.GroupBy(e => (e.Follower, e.Followee)).Select(g => (g.Key.Follower, g.Key.Followee, At: g.Max(e => e.UnixMilliseconds!.Value))).ToList();
+        var expectedRows = newest.Select(e => Line(e.Follower, 1, e.Followee, 1, e.At)).Concat(newest.Select(e => Line(e.Followee, 2, e.Follower, 1, e.At))).Order(StringComparer.Ordinal);
+        var expectedCounts = newest.GroupBy(e => e.Follower).Select(g => Line(g.Key, 1, g.Count()))
+            .Concat(newest.GroupBy(e => e.Followee).Select(g => Line(g.Key, 2, g.Count()))).Order(StringComparer.Ordinal);
+        await using var fresh = await StorageHost.StartAsync(postgres.NewDatabase("bulkload"));
+        await using var mixed = await StorageHost.StartAsync(postgres.NewDatabase("bulkmerge"));
+        var merging = await PlantTombstonesAsync(mixed, shard => shard % 2 == 0);
+
+        var bulk = await new EdgeImporter(fresh.Shards, sortRows: 2_000).ImportAsync(_file, cancellationToken: Token);
+        var merged = await new EdgeImporter(mixed.Shards, batchSize: 700, sortRows: 2_000).ImportAsync(_file, cancellationToken: Token);
+
+        Assert.Equal((newest.Count, fresh.Shards.All.Count), (bulk.NewFollows, bulk.BulkLoadedShards));
+        Assert.Equal((newest.Count, mixed.Shards.All.Count - merging), (merged.NewFollows, merged.BulkLoadedShards));
+        foreach (var storage in new[] { fresh, mixed })
+        {
+            Assert.Equal(expectedRows, await SnapshotAsync(storage, $"SELECT owner_id, direction, other_id, state, (extract(epoch FROM event_at) * 1000)::bigint FROM edges WHERE owner_id < {TombstoneOwners}"));
+            Assert.Equal(expectedCounts, await SnapshotAsync(storage, $"SELECT owner_id, direction, count FROM edge_counts WHERE owner_id < {TombstoneOwners}"));
+        }
+
+        const string Indexes = "SELECT pg_get_indexdef(indexrelid), indisvalid FROM pg_index WHERE indrelid IN ('edges'::regclass, 'following'::regclass, 'fans'::regclass)";
+        Assert.Equal(await SnapshotAsync(mixed, Indexes), await SnapshotAsync(fresh, Indexes));
     }
 
     [Theory]
@@ -114,6 +149,44 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Puts an old unfollow of users from <see cref="TombstoneOwners"/> on each chosen shard, so those shards are not empty; returns how many.</summary>
+    private static async Task<int> PlantTombstonesAsync(StorageHost storage, Func<int, bool> choose)
+    {
+        var planted = 0;
+        for (var shard = 0; shard < storage.Shards.All.Count; shard++)
+        {
+            if (choose(shard))
+            {
+                var owner = Enumerable.Range(0, 10_000).Select(i => TombstoneOwners + i).First(id => storage.Shards.Map.ShardOf(id) == shard);
+                await storage.Edges.ApplyAsync(EdgeDirection.Following, new UserId(owner), new UserId(owner + 1), EdgeState.Removed, DateTimeOffset.UnixEpoch, cancellationToken: Token);
+                planted++;
+            }
+        }
+
+        return planted;
+    }
+
+    /// <summary>Every shard's rows of <paramref name="sql"/>, one space-separated line per row, in order.</summary>
+    private static async Task<List<string>> SnapshotAsync(StorageHost storage, string sql)
+    {
+        var rows = new List<string>();
+        foreach (var (_, dataSource) in storage.Shards.Databases)
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            await using var reader = await command.ExecuteReaderAsync(Token);
+            while (await reader.ReadAsync(Token))
+            {
+                rows.Add(Line([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetValue)]));
+            }
+        }
+
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    private static string Line(params object[] values) =>
+        string.Join(' ', values.Select(v => v is DateTime time ? time.ToString("O", CultureInfo.InvariantCulture) : Convert.ToString(v, CultureInfo.InvariantCulture)));
+
     private static async Task<long> SumAsync(StorageHost storage, string sql)
     {
         var total = 0L;
@@ -125,6 +198,8 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
 
         return total;
     }
+
+    private const long TombstoneOwners = 1_000_000_000;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
