@@ -35,6 +35,9 @@ public static class StorageBootstrap
             {
                 Database = database.Database,
                 Timeout = Math.Max(1, (int)settings.ShardConnectTimeout.TotalSeconds),
+                // The service runs a handful of statements over and over; preparing them saves parsing and planning
+                // (planning over the partitions costs more than running a point lookup) on every call.
+                MaxAutoPrepare = 32,
             }.ConnectionString;
             await EnsureDatabaseAsync(connectionString, cancellationToken);
             var shard = new Shard(database, connectionString);

@@ -112,8 +112,7 @@ internal static class FanoutBenchmark
         ImportSummary summary;
         try
         {
-            // Each pair once: EdgeImporter keeps a repeated pair's latest time within a batch but its first across batches, and the
-            // two copies are batched on different shards, so repeats can leave them with different times and the layouts with different pages.
+            // Each pair once, so the graph has exactly the follows asked for (the generator repeats popular pairs).
             var lines = new EdgeListGenerator(Users, long.MaxValue, Skew, Seed).Generate().DistinctBy(line => (line.Follower, line.Followee)).Take(Follows);
             await File.WriteAllLinesAsync(edgeList, lines.Select(line => line.ToString()), cancellationToken);
             // Small batches keep every shard writing while the list is read, so the progress line tracks what is written.

@@ -30,13 +30,23 @@ internal sealed partial class PullingAgent(
                 var delivered = await PumpAsync(cancellationToken);
                 failures = 0;
                 emptyPolls = delivered == 0 ? emptyPolls + 1 : 0;
-                if (delivered == 0)
+                if (delivered >= options.BatchSize)
                 {
-                    // Dozens of idle queues polled every few milliseconds would keep a small machine busy; back off
-                    // while the queue stays empty, and rely on the signal for events appended here.
-                    var wait = TimeSpan.FromTicks(Math.Min(options.MaxPollInterval.Ticks, options.PollInterval.Ticks << Math.Min(emptyPolls - 1, 16)));
-                    await signals.WaitAsync(dataSource, queue, wait, cancellationToken);
+                    continue;
                 }
+
+                if (delivered > 0)
+                {
+                    // A busy queue: let the next batch gather for a poll interval rather than pulling every event alone,
+                    // which would cost a locking read, a delete and a commit per event.
+                    await Task.Delay(options.PollInterval, time, cancellationToken);
+                    continue;
+                }
+
+                // An idle queue: dozens of them polled every few milliseconds would keep a small machine busy, so back off
+                // while it stays empty, and rely on the signal for events appended on this silo.
+                var wait = TimeSpan.FromTicks(Math.Min(options.MaxPollInterval.Ticks, options.PollInterval.Ticks << Math.Min(emptyPolls - 1, 16)));
+                await signals.WaitAsync(dataSource, queue, wait, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
