@@ -31,7 +31,9 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         try
         {
             Console.Error.WriteLine($"{scenario}: starting PostgreSQL in {directory}");
-            var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory }, cancellationToken: cancellationToken);
+            // A silo's pools (up to 100 connections per shard), the baseline's pool and the loader's may all be open at once.
+            var options = new PostgresServerOptions { DataDirectory = directory, Settings = { ["max_connections"] = "1000" } };
+            var postgres = await PostgresServer.StartAsync(options, cancellationToken: cancellationToken);
             return new BenchmarkServer(postgres, directory, temporary);
         }
         catch when (temporary)

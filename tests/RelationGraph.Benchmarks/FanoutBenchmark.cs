@@ -89,10 +89,7 @@ internal static class FanoutBenchmark
         }
 
         Print(results);
-        if (output is not null)
-        {
-            await AppendJsonLinesAsync(output, shardCount, results, cancellationToken);
-        }
+        await JsonLines.AppendAsync(output, "fanout", results, cancellationToken);
 
         Console.Error.WriteLine($"fanout: done in {wall.Elapsed.TotalSeconds:0} s");
         return 0;
@@ -115,15 +112,15 @@ internal static class FanoutBenchmark
             // Each pair once, so the graph has exactly the follows asked for (the generator repeats popular pairs).
             var lines = new EdgeListGenerator(Users, long.MaxValue, Skew, Seed).Generate().DistinctBy(line => (line.Follower, line.Followee)).Take(Follows);
             await File.WriteAllLinesAsync(edgeList, lines.Select(line => line.ToString()), cancellationToken);
-            // Small batches keep every shard writing while the list is read, so the progress line tracks what is written.
-            summary = await new EdgeImporter(shards, batchSize: 2_000).ImportAsync(edgeList, new ProgressLine(), cancellationToken);
+            var progress = new ConsoleProgress("fanout: importing follows into both copies", Follows);
+            summary = await new EdgeImporter(shards).ImportAsync(edgeList, progress, cancellationToken);
+            progress.Complete();
         }
         finally
         {
             File.Delete(edgeList);
         }
 
-        Console.Error.WriteLine();
         Console.Error.WriteLine($"fanout: indexing following rows by followee (layout B), vacuuming and analyzing {shardCount} shards");
         await Task.WhenAll(shards.Databases.Select(async database =>
         {
@@ -212,7 +209,7 @@ internal static class FanoutBenchmark
         return queries.Select((query, q) =>
         {
             var sorted = latencies[q].Order().ToList();
-            return new FanoutResult(query.Name, targets, concurrency, sorted.Count, sorted.Count / busy[q].TotalSeconds,
+            return new FanoutResult(pages.Shards, query.Name, targets, concurrency, sorted.Count, sorted.Count / busy[q].TotalSeconds,
                 sorted.Average(), Percentiles.Of(sorted, 0.50), Percentiles.Of(sorted, 0.95), Percentiles.Of(sorted, 0.99));
         }).ToArray();
     }
@@ -239,35 +236,17 @@ internal static class FanoutBenchmark
 
     private static void Print(List<FanoutResult> results)
     {
-        Console.WriteLine();
-        Console.WriteLine("| query | targets | callers | queries | queries/s | avg ms | p50 ms | p95 ms | p99 ms | avg vs single-shard |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var table = new MarkdownTable(2, "query", "targets", "callers", "queries", "queries/s", "avg ms", "p50 ms", "p95 ms", "p99 ms", "avg vs single-shard");
         foreach (var r in results)
         {
             var single = results.First(s => s.Targets == r.Targets && s.Concurrency == r.Concurrency);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Query} | {r.Targets} | {r.Concurrency} | {r.Queries:N0} | {r.QueriesPerSecond:N0} | {r.AvgMs:0.000} | {r.P50Ms:0.000} | {r.P95Ms:0.000} | {r.P99Ms:0.000} | {r.AvgMs / single.AvgMs:0.0}x |"));
+            table.Add(
+                r.Query, r.Targets, r.Concurrency.ToString(CultureInfo.InvariantCulture), MarkdownTable.Rate(r.Queries), MarkdownTable.Rate(r.QueriesPerSecond),
+                MarkdownTable.Milliseconds(r.AvgMs), MarkdownTable.Milliseconds(r.P50Ms), MarkdownTable.Milliseconds(r.P95Ms), MarkdownTable.Milliseconds(r.P99Ms),
+                MarkdownTable.Number(r.AvgMs / single.AvgMs, "0.0") + "x");
         }
-    }
 
-    private static async Task AppendJsonLinesAsync(string path, int shards, List<FanoutResult> results, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.AppendAllLinesAsync(path, results.Select(r => JsonSerializer.Serialize(new
-        {
-            scenario = "fanout",
-            at = DateTimeOffset.UtcNow,
-            shards,
-            query = r.Query,
-            targets = r.Targets,
-            callers = r.Concurrency,
-            queries = r.Queries,
-            queriesPerSecond = Math.Round(r.QueriesPerSecond),
-            avgMs = Math.Round(r.AvgMs, 4),
-            p50Ms = Math.Round(r.P50Ms, 4),
-            p95Ms = Math.Round(r.P95Ms, 4),
-            p99Ms = Math.Round(r.P99Ms, 4),
-        })), cancellationToken);
+        table.Print();
     }
 
     /// <summary>One entry of a fans page: the fan and when they followed.</summary>
@@ -276,12 +255,14 @@ internal static class FanoutBenchmark
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"(user {User} at {At:yyyy-MM-dd HH:mm:ss.ffffff})");
     }
 
-    private sealed record FanoutResult(string Query, string Targets, int Concurrency, int Queries, double QueriesPerSecond, double AvgMs, double P50Ms, double P95Ms, double P99Ms);
+    private sealed record FanoutResult(int Shards, string Query, string Targets, int Concurrency, int Queries, double QueriesPerSecond, double AvgMs, double P50Ms, double P95Ms, double P99Ms);
 
     /// <summary>The two ways to read a page of a user's fans, over the same shard pools.</summary>
     private sealed class FanPages(ShardSet shards)
     {
         private readonly NpgsqlDataSource[] _databases = shards.Databases.Select(d => d.DataSource).ToArray();
+
+        public int Shards => _databases.Length;
 
         public Task<List<FanRow>> SingleShardAsync(long user, CancellationToken cancellationToken) =>
             ReadAsync(_databases[shards.Map.ShardOf(user)], SingleShardSql, user, EdgeDirection.Fans, cancellationToken);
@@ -308,12 +289,5 @@ internal static class FanoutBenchmark
 
             return rows;
         }
-    }
-
-    /// <summary>The import's progress as one line on standard error, rewritten in place.</summary>
-    private sealed class ProgressLine : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\rfanout: importing follows into both copies: {value.Edges:N0}/{value.TotalEdges:N0} ({value.EdgesPerSecond:N0}/s)  "));
     }
 }

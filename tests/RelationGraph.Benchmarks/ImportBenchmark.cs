@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using RelationGraph.EmbeddedPostgres;
 using RelationGraph.Persistence;
@@ -48,12 +47,7 @@ internal static class ImportBenchmark
         }
 
         Print(results);
-        if (output is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.AppendAllLinesAsync(output, results.Select(r => JsonSerializer.Serialize(new { scenario = "import", at = DateTimeOffset.UtcNow, result = r, linkBenchLinksPerSecond = LinkBenchLinksPerSecond })), cancellationToken);
-        }
-
+        await JsonLines.AppendAsync(output, "import", results, cancellationToken);
         return 0;
     }
 
@@ -65,9 +59,10 @@ internal static class ImportBenchmark
         Console.Error.WriteLine($"import: relgraph import into {shards.All.Count} shards");
         ResetPeakMemory();
         var clock = Stopwatch.StartNew();
-        var summary = await new EdgeImporter(shards).ImportAsync(edgesFile, new StderrProgress());
+        var progress = new ConsoleProgress("import: relgraph import", edges);
+        var summary = await new EdgeImporter(shards).ImportAsync(edgesFile, progress);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.Error.WriteLine();
+        progress.Complete();
         return new ImportResult($"relgraph import, {shards.All.Count} shards, both copies + counts", edges, 2 * summary.NewFollows, seconds, edges / seconds, PeakMemoryMegabytes());
     }
 
@@ -130,25 +125,21 @@ internal static class ImportBenchmark
 
     private static void Print(List<ImportResult> results)
     {
-        Console.WriteLine();
-        Console.WriteLine("| loader | edges | rows written | seconds | edges/s | vs baseline | peak RSS MB | LinkBench load, links/s (published, other hardware) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        var table = new MarkdownTable("loader", "edges", "rows written", "seconds", "edges/s", "vs baseline", "peak RSS MB", "LinkBench load, links/s (published, other hardware)");
         foreach (var r in results)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Loader} | {r.Edges:N0} | {r.Rows:N0} | {r.Seconds:0.0} | {r.EdgesPerSecond:N0} | {r.VersusBaseline:0.00}x | {(r.PeakRssMegabytes is { } rss ? rss.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {LinkBenchLinksPerSecond:N0} |"));
+            table.Add(
+                r.Loader, MarkdownTable.Rate(r.Edges), MarkdownTable.Rate(r.Rows), MarkdownTable.Number(r.Seconds, "0.0"), MarkdownTable.Rate(r.EdgesPerSecond),
+                MarkdownTable.Ratio(r.VersusBaseline), MarkdownTable.Rate(r.PeakRssMegabytes ?? double.NaN), MarkdownTable.Rate(LinkBenchLinksPerSecond));
         }
+
+        table.Print();
     }
 
     private sealed record ImportResult(string Loader, long Edges, long Rows, double Seconds, double EdgesPerSecond, double? PeakRssMegabytes)
     {
         public double VersusBaseline { get; init; }
-    }
 
-    /// <summary>Progress on standard error, rewritten in place.</summary>
-    private sealed class StderrProgress : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\rimport: {(value.Stage == ImportStage.Reading ? "reading" : "writing")} {value.Edges:N0}/{value.TotalEdges:N0} edges, {value.EdgesPerSecond:N0} edges/s   "));
+        public double LinkBenchLinksPerSecond { get; } = ImportBenchmark.LinkBenchLinksPerSecond;
     }
 }
