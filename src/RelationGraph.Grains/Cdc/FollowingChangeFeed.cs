@@ -1,8 +1,10 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Npgsql.Replication;
+using NpgsqlTypes;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using RelationGraph.Abstractions;
@@ -32,6 +34,7 @@ public sealed partial class FollowingChangeFeed(
     ILogger<FollowingChangeFeed> logger) : BackgroundService
 {
     private const string Publication = "relationgraph_following";
+    private const int MaxBatch = 256;
 
     /// <summary>The replication slot of <paramref name="database"/>; slot names are server-wide, so they carry the database name.</summary>
     public static string SlotName(string database) => $"rg_cdc_{new string(database.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray())}";
@@ -124,22 +127,64 @@ public sealed partial class FollowingChangeFeed(
         await replication.Open(cancellationToken);
         var slot = new PgOutputReplicationSlot(SlotName(shard.Database.Database));
         LogFeedStarted(logger, shard.Name, slot.Name);
-        await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(Publication, PgOutputProtocolVersion.V1, binary: true), cancellationToken))
+
+        // Decoding and applying run side by side, so the changes that arrive while a batch is applied form the next
+        // batch. Whichever fails first stops the other; the connection goes only after both have ended.
+        var changes = Channel.CreateBounded<(FollowChanged? Change, NpgsqlLogSequenceNumber WalEnd)>(
+            new BoundedChannelOptions(4 * MaxBatch) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadAsync(replication, slot, changes.Writer, stop.Token);
+        var applying = ApplyAsync(replication, changes.Reader, stop.Token);
+        await Task.WhenAny(reading, applying);
+        await stop.CancelAsync();
+        await Task.WhenAll(reading, applying);
+    }
+
+    private static async Task ReadAsync(
+        LogicalReplicationConnection replication, PgOutputReplicationSlot slot, ChannelWriter<(FollowChanged?, NpgsqlLogSequenceNumber)> changes, CancellationToken cancellationToken)
+    {
+        try
         {
-            var row = message switch
+            await foreach (var message in replication.StartReplication(slot, new PgOutputReplicationOptions(Publication, PgOutputProtocolVersion.V1, binary: true), cancellationToken))
             {
-                InsertMessage insert => insert.NewRow,
-                UpdateMessage update => update.NewRow,
-                _ => null,
-            };
-            if (row is not null)
+                var row = message switch
+                {
+                    InsertMessage insert => insert.NewRow,
+                    UpdateMessage update => update.NewRow,
+                    _ => null,
+                };
+
+                // The row must be read before the next message replaces it.
+                await changes.WriteAsync((row is null ? null : await ReadChangeAsync(row, cancellationToken), message.WalEnd), cancellationToken);
+            }
+        }
+        finally
+        {
+            changes.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Applies what has been decoded, up to <see cref="MaxBatch"/> messages at a time: each followee's changes in commit
+    /// order in one call, followees concurrently. The slot is acknowledged only up to what has been applied, so after a
+    /// crash it replays the rest.
+    /// </summary>
+    private async Task ApplyAsync(LogicalReplicationConnection replication, ChannelReader<(FollowChanged? Change, NpgsqlLogSequenceNumber WalEnd)> changes, CancellationToken cancellationToken)
+    {
+        var batch = new List<(FollowChanged? Change, NpgsqlLogSequenceNumber WalEnd)>(MaxBatch);
+        while (await changes.WaitToReadAsync(cancellationToken))
+        {
+            while (batch.Count < MaxBatch && changes.TryRead(out var item))
             {
-                var change = await ReadChangeAsync(row, cancellationToken);
-                await grains.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change);
+                batch.Add(item);
             }
 
-            // Acknowledge only what has been applied: after a crash the slot replays the rest.
-            replication.SetReplicationStatus(message.WalEnd);
+            await Task.WhenAll(batch
+                .Where(item => item.Change is not null)
+                .GroupBy(item => item.Change!.Followee)
+                .Select(followee => grains.GetGrain<IFanGrain>(followee.Key.Value).ApplyAllAsync(followee.Select(item => item.Change!).ToList())));
+            replication.SetReplicationStatus(batch[^1].WalEnd);
+            batch.Clear();
         }
     }
 
