@@ -11,9 +11,11 @@ public interface IFanGrain : IGrainWithIntegerKey
     /// <summary>Applies several follows and unfollows of this user together (a stream batch). Idempotent and order-independent.</summary>
     Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes);
 
-    /// <summary>A page of this user's fans, newest first.</summary>
+    /// <summary>A page of this user's fans, newest first. Interleaves, so a celebrity's readers never queue behind one another or behind fan writes.</summary>
+    [AlwaysInterleave]
     Task<EdgePage> GetFansAsync(PageRequest page);
 
-    /// <summary>How many users follow this user.</summary>
+    /// <summary>How many users follow this user. Interleaves.</summary>
+    [AlwaysInterleave]
     Task<long> GetFanCountAsync();
 }

@@ -14,10 +14,12 @@ public interface IFollowingGrain : IGrainWithIntegerKey
     /// <summary>Unfollows <paramref name="target"/>. Idempotent.</summary>
     Task<FollowResult> UnfollowAsync(UserId target);
 
-    /// <summary>A page of the users this user follows, newest first.</summary>
+    /// <summary>A page of the users this user follows, newest first. Interleaves, so readers of a busy user never queue behind one another.</summary>
+    [AlwaysInterleave]
     Task<EdgePage> GetFollowingAsync(PageRequest page);
 
-    /// <summary>How many users this user follows.</summary>
+    /// <summary>How many users this user follows. Interleaves.</summary>
+    [AlwaysInterleave]
     Task<long> GetFollowingCountAsync();
 
     /// <summary>Whether this user follows <paramref name="target"/>. Interleaves, so mutual relation lookups cannot deadlock.</summary>

@@ -30,16 +30,14 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
     {
-        _cache.Invalidate();
-        var changed = await store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt);
+        var changed = await _cache.WriteAsync(() => store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt));
         metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
         return changed;
     }
 
     private async Task ApplyAllCoreAsync(IReadOnlyList<FollowChanged> changes)
     {
-        _cache.Invalidate();
-        await store.ApplyAllAsync(EdgeDirection.Fans, Me, changes.Select(c => (c.Follower, c.State, c.OccurredAt)));
+        await _cache.WriteAsync(() => store.ApplyAllAsync(EdgeDirection.Fans, Me, changes.Select(c => (c.Follower, c.State, c.OccurredAt))));
         var now = time.GetUtcNow();
         foreach (var change in changes)
         {

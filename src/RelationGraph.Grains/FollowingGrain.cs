@@ -65,8 +65,7 @@ public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, I
         var outbox = _redundancy == Redundancy.Stream
             ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, WireSerializer.Serialize(change))
             : null;
-        _cache.Invalidate();
-        var changed = await store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox);
+        var changed = await _cache.WriteAsync(() => store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox));
         if (_redundancy == Redundancy.Sync)
         {
             await GrainFactory.GetGrain<IFanGrain>(target.Value).ApplyAsync(change);

@@ -3,31 +3,44 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Grains;
 
 /// <summary>
-/// One grain's cached pages and count of the list it owns. Grains run one turn at a time, so a load and the
-/// invalidation of a write never interleave: what is cached is what the database held after the grain's last write.
+/// One grain's cached pages and count of the list it owns. Reads interleave with each other and with the grain's
+/// writes, so a load caches its result only when no write began or ended while it ran: the grain invalidates before
+/// it writes and again after the write committed (<see cref="WriteAsync{T}"/>), and a load that saw either keeps its
+/// answer to itself.
 /// </summary>
 internal sealed class ListCache(ListCacheOptions options, TimeProvider time)
 {
+    private readonly Lock _lock = new();
     private readonly Dictionary<(string? Cursor, int Limit), Cached<EdgePage>> _pages = [];
     private Cached<long>? _count;
+    private long _version;
 
     public async Task<EdgePage> GetPageAsync(PageRequest page, Func<PageRequest, Task<EdgePage>> load)
     {
         var key = (page.Cursor, page.Limit);
-        if (_pages.TryGetValue(key, out var cached) && IsFresh(cached.At))
+        long version;
+        lock (_lock)
         {
-            return cached.Value;
+            if (_pages.TryGetValue(key, out var cached) && IsFresh(cached.At))
+            {
+                return cached.Value;
+            }
+
+            version = _version;
         }
 
         var loaded = await load(page);
-        if (options.TimeToLive > TimeSpan.Zero)
+        lock (_lock)
         {
-            if (_pages.Count >= options.MaxPages && !_pages.ContainsKey(key))
+            if (version == _version && options.TimeToLive > TimeSpan.Zero)
             {
-                _pages.Clear();
-            }
+                if (_pages.Count >= options.MaxPages && !_pages.ContainsKey(key))
+                {
+                    _pages.Clear();
+                }
 
-            _pages[key] = new(loaded, time.GetTimestamp());
+                _pages[key] = new(loaded, time.GetTimestamp());
+            }
         }
 
         return loaded;
@@ -35,21 +48,52 @@ internal sealed class ListCache(ListCacheOptions options, TimeProvider time)
 
     public async Task<long> GetCountAsync(Func<Task<long>> load)
     {
-        if (_count is { } cached && IsFresh(cached.At))
+        long version;
+        lock (_lock)
         {
-            return cached.Value;
+            if (_count is { } cached && IsFresh(cached.At))
+            {
+                return cached.Value;
+            }
+
+            version = _version;
         }
 
         var loaded = await load();
-        _count = options.TimeToLive > TimeSpan.Zero ? new(loaded, time.GetTimestamp()) : null;
+        lock (_lock)
+        {
+            if (version == _version && options.TimeToLive > TimeSpan.Zero)
+            {
+                _count = new(loaded, time.GetTimestamp());
+            }
+        }
+
         return loaded;
     }
 
-    /// <summary>Forgets everything; called before the grain writes its list.</summary>
+    /// <summary>Runs a write of the list: nothing loaded before the write has finished is cached, nor served after it starts.</summary>
+    public async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    {
+        Invalidate();
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            Invalidate();
+        }
+    }
+
+    /// <summary>Forgets everything and turns away the results of loads running now.</summary>
     public void Invalidate()
     {
-        _pages.Clear();
-        _count = null;
+        lock (_lock)
+        {
+            _version++;
+            _pages.Clear();
+            _count = null;
+        }
     }
 
     private bool IsFresh(long at) => time.GetElapsedTime(at) < options.TimeToLive;

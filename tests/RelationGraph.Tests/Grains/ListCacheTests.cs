@@ -84,6 +84,36 @@ public sealed class ListCacheTests
         Assert.Equal(4, _loads);
     }
 
+    [Fact]
+    public async Task A_load_that_overlaps_a_write_is_returned_but_not_kept()
+    {
+        var cache = NewCache();
+        var slow = new TaskCompletionSource<EdgePage>();
+        var read = cache.GetPageAsync(new PageRequest(50), _ => slow.Task);
+
+        await cache.WriteAsync(() => Task.FromResult(true));
+        slow.SetResult(new EdgePage([], null));
+        await read;
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+
+        Assert.Equal(1, _loads);
+    }
+
+    [Fact]
+    public async Task A_load_that_starts_during_a_write_is_not_kept()
+    {
+        var cache = NewCache();
+        var committing = new TaskCompletionSource<bool>();
+        var write = cache.WriteAsync(() => committing.Task);
+
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        committing.SetResult(true);
+        await write;
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+
+        Assert.Equal(2, _loads);
+    }
+
     private ListCache NewCache(TimeSpan? timeToLive = null, int maxPages = 4) =>
         new(new ListCacheOptions { TimeToLive = timeToLive ?? TimeSpan.FromSeconds(30), MaxPages = maxPages }, _time);
 
