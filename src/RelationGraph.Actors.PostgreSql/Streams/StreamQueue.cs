@@ -43,16 +43,19 @@ public static class StreamQueue
     /// <summary>The queue of <paramref name="key"/> among <paramref name="queues"/>: events of one stream stay in order.</summary>
     public static int QueueOf(long key, int queues) => (int)(StableHash.Of(key.ToString(CultureInfo.InvariantCulture)) % (ulong)queues);
 
-    /// <summary>The command that appends <paramref name="streamEvent"/>; add it to the batch or transaction of the write that causes it.</summary>
-    public static NpgsqlBatchCommand Append(StreamEvent streamEvent, int queues) =>
-        new("INSERT INTO stream_events (queue, namespace, stream_key, payload) VALUES ($1, $2, $3, $4)")
+    /// <summary>
+    /// The command that appends <paramref name="streamEvents"/> in order, as one statement; add it to the batch or
+    /// transaction of the writes that cause them.
+    /// </summary>
+    public static NpgsqlBatchCommand Append(IReadOnlyList<StreamEvent> streamEvents, int queues) =>
+        new("INSERT INTO stream_events (queue, namespace, stream_key, payload) SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bytea[])")
         {
             Parameters =
             {
-                new() { Value = QueueOf(streamEvent.Key, queues) },
-                new() { Value = streamEvent.Namespace },
-                new() { Value = streamEvent.Key },
-                new() { Value = streamEvent.Payload },
+                new() { Value = streamEvents.Select(e => QueueOf(e.Key, queues)).ToArray() },
+                new() { Value = streamEvents.Select(e => e.Namespace).ToArray() },
+                new() { Value = streamEvents.Select(e => e.Key).ToArray() },
+                new() { Value = streamEvents.Select(e => e.Payload).ToArray() },
             },
         };
 
