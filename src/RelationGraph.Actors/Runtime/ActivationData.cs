@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -7,14 +5,15 @@ namespace RelationGraph.Actors.Runtime;
 
 /// <summary>
 /// One activation of a grain: the grain instance, its mailbox and its life cycle. Requests are executed one at a
-/// time in arrival order by a single reader loop; <see cref="AlwaysInterleaveAttribute"/> methods bypass the mailbox.
+/// time in arrival order by one turn loop, which runs only while there is work (so an idle activation holds no task);
+/// <see cref="AlwaysInterleaveAttribute"/> methods bypass the mailbox.
 /// </summary>
 internal sealed partial class ActivationData : IGrainContext
 {
-    private readonly Channel<WorkItem> _mailbox = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<WorkItem> _mailbox = new(); // Guarded by _lock, like everything the turn loop decides on.
     private readonly TaskCompletionSource _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<WorkItem, Task> _interleaved = new();
+    private Dictionary<WorkItem, Task>? _interleaved; // Guarded by _lock; only while interleaved calls run, as most activations sit idle.
     private readonly Lock _lock = new();
     private readonly Catalog _catalog;
     private readonly Type _grainClass;
@@ -22,6 +21,7 @@ internal sealed partial class ActivationData : IGrainContext
     private ActivationState _state = ActivationState.Created;
     private DeactivationReason _deactivationReason;
     private bool _deactivateOnIdle;
+    private bool _turnsRunning;
     private int _inFlight;
     private long _lastUsedAt;
     private long _calls;
@@ -63,7 +63,9 @@ internal sealed partial class ActivationData : IGrainContext
 
             if (_state == ActivationState.Created)
             {
+                // The activating task runs the first turns, so no other turn loop may start meanwhile.
                 _state = ActivationState.Activating;
+                _turnsRunning = true;
                 _ = Task.Run(RunAsync);
             }
 
@@ -72,12 +74,13 @@ internal sealed partial class ActivationData : IGrainContext
             {
                 // Registered before it starts, so its own removal can never run first and leave the entry behind.
                 var run = new Task<Task>(() => RunInterleavedAsync(item));
-                _interleaved[item] = run.Unwrap();
+                (_interleaved ??= [])[item] = run.Unwrap();
                 run.Start(TaskScheduler.Default);
             }
             else
             {
-                _mailbox.Writer.TryWrite(item);
+                _mailbox.Enqueue(item);
+                StartTurns();
             }
 
             return true;
@@ -121,43 +124,97 @@ internal sealed partial class ActivationData : IGrainContext
         return Deactivated;
     }
 
+    /// <summary>Under <see cref="_lock"/>: refuses new requests; the turn loop finishes the deactivation once the mailbox is empty.</summary>
     private void BeginDeactivation(DeactivationReason reason)
     {
         _state = ActivationState.Deactivating;
         _deactivationReason = reason;
-        _mailbox.Writer.TryComplete();
+        StartTurns();
+    }
+
+    /// <summary>Under <see cref="_lock"/>: starts the turn loop unless it runs already (or activation does).</summary>
+    private void StartTurns()
+    {
+        if (!_turnsRunning)
+        {
+            _turnsRunning = true;
+            _ = Task.Run(RunTurnsAsync);
+        }
     }
 
     private async Task RunAsync()
     {
         if (await ActivateAsync())
         {
-            await foreach (var item in _mailbox.Reader.ReadAllAsync())
+            await RunTurnsAsync();
+        }
+        else
+        {
+            CompleteDeactivation();
+        }
+    }
+
+    /// <summary>Executes queued requests until none is left; then stops, or, when deactivating, deactivates.</summary>
+    private async Task RunTurnsAsync()
+    {
+        while (true)
+        {
+            WorkItem? item;
+            lock (_lock)
             {
-                await ExecuteAsync(item);
-                if (_deactivateOnIdle)
+                if (!_mailbox.TryDequeue(out item))
                 {
-                    lock (_lock)
+                    _turnsRunning = _state == ActivationState.Deactivating;
+                    if (!_turnsRunning)
                     {
-                        if (_state == ActivationState.Valid)
-                        {
-                            BeginDeactivation(DeactivationReason.ApplicationRequested);
-                        }
+                        return;
                     }
                 }
             }
 
-            await Task.WhenAll(_interleaved.Values);
-            try
+            if (item is null)
             {
-                await _grain!.OnDeactivateAsync(_deactivationReason, CancellationToken.None);
+                await DeactivateGrainAsync();
+                return;
             }
-            catch (Exception exception)
+
+            await ExecuteAsync(item);
+            if (_deactivateOnIdle)
             {
-                LogDeactivationFailed(_logger, exception, GrainId);
+                lock (_lock)
+                {
+                    if (_state == ActivationState.Valid)
+                    {
+                        BeginDeactivation(DeactivationReason.ApplicationRequested);
+                    }
+                }
             }
         }
+    }
 
+    private async Task DeactivateGrainAsync()
+    {
+        Task[] interleaved;
+        lock (_lock)
+        {
+            interleaved = _interleaved?.Values.ToArray() ?? [];
+        }
+
+        await Task.WhenAll(interleaved);
+        try
+        {
+            await _grain!.OnDeactivateAsync(_deactivationReason, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            LogDeactivationFailed(_logger, exception, GrainId);
+        }
+
+        CompleteDeactivation();
+    }
+
+    private void CompleteDeactivation()
+    {
         lock (_lock)
         {
             _state = ActivationState.Invalid;
@@ -196,7 +253,14 @@ internal sealed partial class ActivationData : IGrainContext
             }
 
             _activated.TrySetException(exception);
-            while (_mailbox.Reader.TryRead(out var item))
+            WorkItem[] queued;
+            lock (_lock)
+            {
+                queued = [.. _mailbox];
+                _mailbox.Clear();
+            }
+
+            foreach (var item in queued)
             {
                 item.Fail(exception);
             }
@@ -215,12 +279,24 @@ internal sealed partial class ActivationData : IGrainContext
         {
             item.Fail(exception);
             Interlocked.Decrement(ref _inFlight);
-            _interleaved.TryRemove(item, out _);
+            ForgetInterleaved(item);
             return;
         }
 
         await ExecuteAsync(item);
-        _interleaved.TryRemove(item, out _);
+        ForgetInterleaved(item);
+    }
+
+    private void ForgetInterleaved(WorkItem item)
+    {
+        lock (_lock)
+        {
+            _interleaved!.Remove(item);
+            if (_interleaved.Count == 0)
+            {
+                _interleaved = null;
+            }
+        }
     }
 
     private async Task ExecuteAsync(WorkItem item)
