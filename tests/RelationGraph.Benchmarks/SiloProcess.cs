@@ -24,6 +24,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _http;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     static SiloProcess()
     {
@@ -64,13 +65,16 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["RelationGraph__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // "Application started." says it serves.
 
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Start();
         Running[process.Id] = process;
         var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}");
         process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
+        process.Exited += (_, _) => silo._started.TrySetException(
+            new InvalidOperationException($"The silo process exited with code {process.ExitCode} while starting:\n{string.Join('\n', silo._output)}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -162,6 +166,11 @@ internal sealed class SiloProcess : IAsyncDisposable
             return;
         }
 
+        if (line.Contains("Application started.", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+
         _output.Enqueue(line);
         while (_output.Count > OutputLinesKept)
         {
@@ -169,36 +178,22 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the host's "Application started." (storage is up by then), then checks that <c>/health</c> agrees.</summary>
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The silo process exited with code {_process.ExitCode} while starting:\n{string.Join('\n', _output)}");
-            }
+            await _started.Task.WaitAsync(StartTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The silo process did not start within {StartTimeout.TotalSeconds:0} s:\n{string.Join('\n', _output)}");
+        }
 
-            if (deadline.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"The silo process was not healthy within {StartTimeout.TotalSeconds:0} s:\n{string.Join('\n', _output)}");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200, cancellationToken);
+        using var response = await _http.GetAsync(new Uri("/health", UriKind.Relative), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"The silo started but /health answered {(int)response.StatusCode}:\n{string.Join('\n', _output)}");
         }
     }
 
