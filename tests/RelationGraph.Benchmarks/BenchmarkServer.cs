@@ -10,11 +10,9 @@ internal sealed class BenchmarkServer : IAsyncDisposable
 {
     private readonly bool _temporary;
 
-    private readonly PostgresServer _postgres;
-
     private BenchmarkServer(PostgresServer postgres, string dataDirectory, bool temporary)
     {
-        _postgres = postgres;
+        Postgres = postgres;
         DataDirectory = dataDirectory;
         _temporary = temporary;
     }
@@ -22,7 +20,15 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     /// <summary>Holds the cluster directory and the server log; scenarios keep their work files here too.</summary>
     public string DataDirectory { get; }
 
-    public static async Task<BenchmarkServer> StartAsync(string scenario, string? keptDirectory, CancellationToken cancellationToken)
+    /// <summary>The server itself, for databases and connections of a scenario's own.</summary>
+    public PostgresServer Postgres { get; }
+
+    /// <summary>
+    /// Starts the server in <paramref name="keptDirectory"/>, or in a temporary one. It allows
+    /// <paramref name="maxConnections"/>: a silo's pools (up to 100 connections per shard), the baseline's pool and the
+    /// loader's may all be open at once.
+    /// </summary>
+    public static async Task<BenchmarkServer> StartAsync(string scenario, string? keptDirectory, CancellationToken cancellationToken, int maxConnections = 1000)
     {
         var temporary = keptDirectory is null;
         var directory = keptDirectory is null
@@ -31,8 +37,11 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         try
         {
             Console.Error.WriteLine($"{scenario}: starting PostgreSQL in {directory}");
-            // A silo's pools (up to 100 connections per shard), the baseline's pool and the loader's may all be open at once.
-            var options = new PostgresServerOptions { DataDirectory = directory, Settings = { ["max_connections"] = "1000" } };
+            var options = new PostgresServerOptions
+            {
+                DataDirectory = directory,
+                Settings = { ["max_connections"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            };
             var postgres = await PostgresServer.StartAsync(options, cancellationToken: cancellationToken);
             return new BenchmarkServer(postgres, directory, temporary);
         }
@@ -43,11 +52,11 @@ internal sealed class BenchmarkServer : IAsyncDisposable
         }
     }
 
-    public string ConnectionString(string database) => _postgres.GetConnectionString(database);
+    public string ConnectionString(string database) => Postgres.GetConnectionString(database);
 
     public async ValueTask DisposeAsync()
     {
-        await _postgres.DisposeAsync();
+        await Postgres.DisposeAsync();
         if (_temporary)
         {
             Directory.Delete(DataDirectory, recursive: true);

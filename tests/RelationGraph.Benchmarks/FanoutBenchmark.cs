@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
-using RelationGraph.EmbeddedPostgres;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.BulkImport;
 using RelationGraph.Persistence.Sharding;
@@ -51,16 +50,11 @@ internal static class FanoutBenchmark
         var output = arguments.Text("out");
         arguments.RejectUnknown();
         var wall = Stopwatch.StartNew();
-        var directory = Directory.CreateTempSubdirectory("relationgraph-fanout-");
         List<FanoutResult> results = [];
-        try
+        // Every fan-out caller holds a connection to each shard at once.
+        await using (var server = await BenchmarkServer.StartAsync("fanout", null, cancellationToken, Math.Max(300, (shardCount * concurrencies.Max()) + 50)))
+        await using (var shards = new ShardSet())
         {
-            // Every fan-out caller holds a connection to each shard at once.
-            var connections = Math.Max(300, (shardCount * concurrencies.Max()) + 50);
-            await using var server = await PostgresServer.StartAsync(
-                new PostgresServerOptions { DataDirectory = directory.FullName, Settings = { ["max_connections"] = connections.ToString(CultureInfo.InvariantCulture) } },
-                cancellationToken: cancellationToken);
-            await using var shards = new ShardSet();
             var follows = await LoadAsync(server, shards, shardCount, cancellationToken);
             var pages = new FanPages(shards);
 
@@ -83,10 +77,6 @@ internal static class FanoutBenchmark
                 }
             }
         }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
 
         Print(results);
         await JsonLines.AppendAsync(output, "fanout", results, cancellationToken);
@@ -96,13 +86,13 @@ internal static class FanoutBenchmark
     }
 
     /// <summary>Shard databases with the real schema, a reproducible power-law graph imported into both copies, then layout B's index.</summary>
-    private static async Task<long> LoadAsync(PostgresServer server, ShardSet shards, int shardCount, CancellationToken cancellationToken)
+    private static async Task<long> LoadAsync(BenchmarkServer server, ShardSet shards, int shardCount, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         Console.Error.WriteLine($"fanout: creating and migrating {shardCount} shard databases");
         // A silo fails fast on a slow shard; here hundreds of connections open at once on a busy machine during warm-up, and that is not what is measured.
         var options = new StorageOptions { Shards = shardCount, ShardConnectTimeout = TimeSpan.FromSeconds(60) };
-        await StorageBootstrap.InitializeAsync(shards, server.GetConnectionString("fanout"), options, cancellationToken);
+        await StorageBootstrap.InitializeAsync(shards, server.ConnectionString("fanout"), options, cancellationToken);
         Console.Error.WriteLine($"fanout: {shardCount} shard databases ready in {clock.Elapsed.TotalSeconds:0.0} s");
 
         var edgeList = Path.GetTempFileName();

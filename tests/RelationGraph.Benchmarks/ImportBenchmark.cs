@@ -25,25 +25,18 @@ internal static class ImportBenchmark
         var users = arguments.Int("users", 1_000_000, minimum: 2);
         var output = arguments.Text("out");
         arguments.RejectUnknown();
-        var directory = Directory.CreateTempSubdirectory("relationgraph-import-");
-        var edgesFile = Path.Combine(directory.FullName, "edges.csv");
-        var server = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName }, cancellationToken: cancellationToken);
         var results = new List<ImportResult>();
-        try
+        await using (var server = await BenchmarkServer.StartAsync("import", null, cancellationToken))
         {
+            var edgesFile = Path.Combine(server.DataDirectory, "edges.csv");
             Console.Error.WriteLine($"import: generating {edges:N0} edges over {users:N0} users (zipf:1.1, seed 7)");
             var generator = new EdgeListGenerator(users, edges, skew: 1.1, seed: 7);
             await File.WriteAllLinesAsync(edgesFile, generator.Generate().Select(e => e.ToString()), cancellationToken);
 
-            var relgraph = await ImportAsync(server, edgesFile, edges);
-            var baseline = await CopyBaselineAsync(server, edgesFile, Path.Combine(directory.FullName, "baseline.csv"));
+            var relgraph = await ImportAsync(server.Postgres, edgesFile, edges);
+            var baseline = await CopyBaselineAsync(server.Postgres, edgesFile, Path.Combine(server.DataDirectory, "baseline.csv"));
             results.Add(baseline with { VersusBaseline = 1 });
             results.Add(relgraph with { VersusBaseline = relgraph.EdgesPerSecond / baseline.EdgesPerSecond });
-        }
-        finally
-        {
-            await server.StopAsync(CancellationToken.None);
-            directory.Delete(recursive: true);
         }
 
         Print(results);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -83,10 +82,7 @@ internal static class RoundTripBenchmark
         }
 
         Print(results);
-        if (output is not null)
-        {
-            await AppendJsonLinesAsync(output, results);
-        }
+        await JsonLines.AppendAsync(output, "rpc", results.SelectMany(r => new[] { r.Actor, r.Baseline }.Select(m => (object)new { r.Silos, Measurement = m })), cancellationToken);
 
         return 0;
     }
@@ -124,32 +120,17 @@ internal static class RoundTripBenchmark
 
     private static void Print(List<(int Silos, Measurement Actor, Measurement Baseline)> results)
     {
-        Console.WriteLine();
-        Console.WriteLine("| silos | callers | grain calls/s | p50 ms | p99 ms | HTTP calls/s | p50 ms | p99 ms | throughput ratio |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var table = new MarkdownTable(0, "silos", "callers", "grain calls/s", "p50 ms", "p99 ms", "HTTP calls/s", "p50 ms", "p99 ms", "throughput ratio");
         foreach (var (silos, actor, http) in results)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {silos} | {actor.Concurrency} | {actor.CallsPerSecond:N0} | {actor.P50Milliseconds:0.000} | {actor.P99Milliseconds:0.000} | {http.CallsPerSecond:N0} | {http.P50Milliseconds:0.000} | {http.P99Milliseconds:0.000} | {actor.CallsPerSecond / http.CallsPerSecond:0.00}x |"));
+            table.Add(
+                silos.ToString(CultureInfo.InvariantCulture), actor.Concurrency.ToString(CultureInfo.InvariantCulture),
+                MarkdownTable.Rate(actor.CallsPerSecond), MarkdownTable.Milliseconds(actor.P50Milliseconds), MarkdownTable.Milliseconds(actor.P99Milliseconds),
+                MarkdownTable.Rate(http.CallsPerSecond), MarkdownTable.Milliseconds(http.P50Milliseconds), MarkdownTable.Milliseconds(http.P99Milliseconds),
+                MarkdownTable.Ratio(actor.CallsPerSecond / http.CallsPerSecond));
         }
-    }
 
-    private static async Task AppendJsonLinesAsync(string path, List<(int Silos, Measurement Actor, Measurement Baseline)> results)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var lines = results.SelectMany(r => new[] { r.Actor, r.Baseline }.Select(m => JsonSerializer.Serialize(new
-        {
-            scenario = "rpc",
-            at = DateTimeOffset.UtcNow,
-            silos = r.Silos,
-            name = m.Name,
-            callers = m.Concurrency,
-            calls = m.Calls,
-            callsPerSecond = Math.Round(m.CallsPerSecond),
-            p50Ms = Math.Round(m.P50Milliseconds, 4),
-            p99Ms = Math.Round(m.P99Milliseconds, 4),
-        })));
-        await File.AppendAllLinesAsync(path, lines);
+        table.Print();
     }
 
     /// <summary>The baseline: a Kestrel endpoint answering <c>GET /echo/{value}</c>, called with a pooled HttpClient.</summary>
