@@ -4,4 +4,5 @@ namespace RelationGraph.Abstractions;
 /// <param name="UserId">The user.</param>
 /// <param name="Following">Users <paramref name="UserId"/> follows.</param>
 /// <param name="Fans">Users following <paramref name="UserId"/>.</param>
-public sealed record Counts(UserId UserId, long Following, long Fans);
+[GenerateSerializer, Immutable, Alias("RelationGraph.Counts")]
+public sealed record Counts([property: Id(0)] UserId UserId, [property: Id(1)] long Following, [property: Id(2)] long Fans);

@@ -3,4 +3,5 @@ namespace RelationGraph.Abstractions;
 /// <summary>One entry of a following or fan list.</summary>
 /// <param name="UserId">The other user.</param>
 /// <param name="Since">When the follow happened (UTC).</param>
-public sealed record Edge(UserId UserId, DateTimeOffset Since);
+[GenerateSerializer, Immutable, Alias("RelationGraph.Edge")]
+public sealed record Edge([property: Id(0)] UserId UserId, [property: Id(1)] DateTimeOffset Since);

@@ -1,6 +1,7 @@
 namespace RelationGraph.Abstractions;
 
 /// <summary>The state of one directed edge. A removed edge is kept as a tombstone so an older follow cannot resurrect it.</summary>
+[GenerateSerializer, Alias("RelationGraph.EdgeState")]
 public enum EdgeState : short
 {
     /// <summary>Unfollowed (a tombstone).</summary>

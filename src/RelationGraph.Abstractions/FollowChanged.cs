@@ -8,4 +8,5 @@ namespace RelationGraph.Abstractions;
 /// <param name="Followee">Whom.</param>
 /// <param name="State">The edge's new state.</param>
 /// <param name="OccurredAt">The event time (UTC, microsecond precision); orders events on one edge.</param>
-public sealed record FollowChanged(UserId Follower, UserId Followee, EdgeState State, DateTimeOffset OccurredAt);
+[GenerateSerializer, Immutable, Alias("RelationGraph.FollowChanged")]
+public sealed record FollowChanged([property: Id(0)] UserId Follower, [property: Id(1)] UserId Followee, [property: Id(2)] EdgeState State, [property: Id(3)] DateTimeOffset OccurredAt);

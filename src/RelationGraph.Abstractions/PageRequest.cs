@@ -3,7 +3,8 @@ namespace RelationGraph.Abstractions;
 /// <summary>Which page of a list to read.</summary>
 /// <param name="Limit">Entries per page, from 1 to <see cref="MaxLimit"/>.</param>
 /// <param name="Cursor">The <see cref="EdgePage.NextCursor"/> of the previous page, or null for the first page.</param>
-public sealed record PageRequest(int Limit = PageRequest.DefaultLimit, string? Cursor = null)
+[GenerateSerializer, Immutable, Alias("RelationGraph.PageRequest")]
+public sealed record PageRequest([property: Id(0)] int Limit = PageRequest.DefaultLimit, [property: Id(1)] string? Cursor = null)
 {
     /// <summary>The page size when none is given.</summary>
     public const int DefaultLimit = 50;

@@ -1,6 +1,7 @@
 namespace RelationGraph.Abstractions;
 
 /// <summary>A storage shard needed by the call could not be reached; other shards may still serve. Safe to retry later.</summary>
+[GenerateSerializer, Alias("RelationGraph.ShardUnavailableException")]
 public sealed class ShardUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -19,5 +20,6 @@ public sealed class ShardUnavailableException : Exception
     }
 
     /// <summary>The unavailable shard, when known.</summary>
+    [Id(0)]
     public string? Shard { get; init; }
 }

@@ -6,6 +6,7 @@ namespace RelationGraph.Abstractions;
 
 /// <summary>A user's id: a 64-bit integer greater than zero. Serialized as a JSON number.</summary>
 [JsonConverter(typeof(UserIdJsonConverter))]
+[GenerateSerializer, Immutable, Alias("RelationGraph.UserId")]
 public readonly record struct UserId : IParsable<UserId>, IComparable<UserId>
 {
     /// <summary>Creates a user id; throws <see cref="ArgumentOutOfRangeException"/> when <paramref name="value"/> is not positive.</summary>
@@ -16,6 +17,7 @@ public readonly record struct UserId : IParsable<UserId>, IComparable<UserId>
     }
 
     /// <summary>The numeric id.</summary>
+    [Id(0)]
     public long Value { get; }
 
     /// <summary>Parses a decimal id; throws <see cref="FormatException"/> unless it is a positive 64-bit integer.</summary>

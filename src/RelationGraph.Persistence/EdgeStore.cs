@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Persistence.Outbox;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Persistence.Writes;
 

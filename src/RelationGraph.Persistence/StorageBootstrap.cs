@@ -1,5 +1,4 @@
 using Npgsql;
-using RelationGraph.Actors.PostgreSql.Streams;
 using RelationGraph.Persistence.Schema;
 using RelationGraph.Persistence.Sharding;
 
@@ -47,7 +46,6 @@ public static class StorageBootstrap
             var shard = new Shard(database, connectionString);
             opened.Add(shard);
             await SchemaMigrator.MigrateAsync(shard.DataSource, "Shard", cancellationToken);
-            await StreamQueue.EnsureSchemaAsync(shard.DataSource, cancellationToken);
         }
 
         shards.Initialize(map, opened);

@@ -24,7 +24,8 @@ public sealed class Shard : IAsyncDisposable
     /// <summary>A name for errors and logs: id and database.</summary>
     public string Name { get; }
 
-    internal NpgsqlDataSource DataSource { get; }
+    /// <summary>The shard's pool. Prefer <see cref="RunAsync{T}"/>, which reports an unreachable shard as such.</summary>
+    public NpgsqlDataSource DataSource { get; }
 
     /// <summary>The shard's connection string, for connections a pool cannot serve (logical replication).</summary>
     public string ConnectionString { get; }

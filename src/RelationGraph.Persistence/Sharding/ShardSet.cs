@@ -1,11 +1,9 @@
-using Npgsql;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors.PostgreSql.Streams;
 
 namespace RelationGraph.Persistence.Sharding;
 
-/// <summary>All physical shards of the service, routed by the shard map. Owns one pool per shard database; each shard also holds stream queues.</summary>
-public sealed class ShardSet : IAsyncDisposable, IStreamQueueDatabases
+/// <summary>All physical shards of the service, routed by the shard map. Owns one pool per shard database; each shard also holds the outbox queues of the writes made on it.</summary>
+public sealed class ShardSet : IAsyncDisposable
 {
     private ShardMap? _map;
     private IReadOnlyList<Shard> _shards = [];
@@ -15,10 +13,6 @@ public sealed class ShardSet : IAsyncDisposable, IStreamQueueDatabases
 
     /// <summary>Every shard, indexed by shard id.</summary>
     public IReadOnlyList<Shard> All => _map is null ? throw new InvalidOperationException("Storage has not started yet.") : _shards;
-
-    /// <inheritdoc />
-    public IReadOnlyList<(string Name, NpgsqlDataSource DataSource)> Databases =>
-        _map is null ? [] : _shards.Select(s => ($"shard{s.Database.ShardId}", s.DataSource)).ToList();
 
     /// <summary>The shard owning <paramref name="userId"/>'s rows.</summary>
     public Shard For(UserId userId) => All[Map.ShardOf(userId.Value)];

@@ -1,5 +1,5 @@
 using RelationGraph.Abstractions;
-using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Persistence.Outbox;
 
 namespace RelationGraph.Persistence.Writes;
 

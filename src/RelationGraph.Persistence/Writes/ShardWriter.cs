@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Npgsql;
-using RelationGraph.Actors.PostgreSql.Streams;
+using RelationGraph.Persistence.Outbox;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Persistence.Writes;

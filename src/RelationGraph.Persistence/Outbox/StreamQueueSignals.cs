@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Npgsql;
 
-namespace RelationGraph.Actors.PostgreSql.Streams;
+namespace RelationGraph.Persistence.Outbox;
 
 /// <summary>
 /// Wakes this silo's pulling agent of a queue as soon as an event appended in this process has committed, so an idle

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RelationGraph.Abstractions;
 
-namespace RelationGraph.Actors.PostgreSql.Streams;
+namespace RelationGraph.Persistence.Outbox;
 
 /// <summary>
 /// Makes producers wait while the queue they would append to is deeper than <see cref="StreamOptions.MaxQueueDepth"/>,
@@ -13,7 +14,7 @@ public sealed class StreamBackPressure(IOptions<StreamOptions> options, TimeProv
     private static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(500);
     private readonly ConcurrentDictionary<(NpgsqlDataSource, int), (long Depth, DateTimeOffset At)> _depths = new();
 
-    /// <summary>Returns once the queue of <paramref name="key"/> has room; throws <see cref="StreamQueueFullException"/> after waiting too long.</summary>
+    /// <summary>Returns once the queue of <paramref name="key"/> has room; throws <see cref="OverloadedException"/> after waiting too long.</summary>
     public async ValueTask WaitForRoomAsync(NpgsqlDataSource dataSource, long key, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -23,7 +24,7 @@ public sealed class StreamBackPressure(IOptions<StreamOptions> options, TimeProv
         {
             if (time.GetUtcNow() > deadline)
             {
-                throw new StreamQueueFullException($"Stream queue {queue} has more than {settings.MaxQueueDepth} events waiting; try again later.");
+                throw new OverloadedException($"Stream queue {queue} has more than {settings.MaxQueueDepth} events waiting; try again later.");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);

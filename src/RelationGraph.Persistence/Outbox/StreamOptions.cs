@@ -1,4 +1,4 @@
-namespace RelationGraph.Actors.PostgreSql.Streams;
+namespace RelationGraph.Persistence.Outbox;
 
 /// <summary>Persistent stream settings.</summary>
 public sealed class StreamOptions

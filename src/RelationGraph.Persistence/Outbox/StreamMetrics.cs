@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace RelationGraph.Actors.PostgreSql.Streams;
+namespace RelationGraph.Persistence.Outbox;
 
 /// <summary>The streams' instruments, on the meter <c>RelationGraph.Streams</c>.</summary>
 public sealed class StreamMetrics : IDisposable
@@ -42,22 +42,22 @@ public sealed class StreamMetrics : IDisposable
     /// <summary>Counts appended events.</summary>
     public void RecordAppended(long count = 1) => _appended.Add(count);
 
-    internal void RecordDelivered(TimeSpan deliveryLag)
+    public void RecordDelivered(TimeSpan deliveryLag)
     {
         _delivered.Add(1);
         Interlocked.Increment(ref _deliveredTotal);
         _deliveryLag.Record(deliveryLag.TotalMilliseconds);
     }
 
-    internal void RecordRedelivered() => _redelivered.Add(1);
+    public void RecordRedelivered() => _redelivered.Add(1);
 
-    internal void RecordDeadLettered()
+    public void RecordDeadLettered()
     {
         _deadLettered.Add(1);
         Interlocked.Increment(ref _deadLetteredTotal);
     }
 
-    internal void RecordDepth(string database, int queue, long depth) => _depths[(database, queue)] = depth;
+    public void RecordDepth(string database, int queue, long depth) => _depths[(database, queue)] = depth;
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
