@@ -6,15 +6,15 @@ namespace RelationGraph.Cli;
 
 /// <summary>
 /// The global options saying how to reach the cluster, usable before or after the subcommand, and how they,
-/// the environment and the development secret file become <see cref="RelationGraphClientOptions"/>.
+/// the environment and the development cluster certificate become <see cref="RelationGraphClientOptions"/>.
 /// </summary>
 internal sealed class ConnectionOptions
 {
-    /// <summary>Where <c>dotnet run --project silo/RelationGraph.Silo</c> keeps the development secret, relative to the working directory.</summary>
-    public static readonly IReadOnlyList<string> DefaultSecretFiles =
+    /// <summary>Where <c>dotnet run --project silo/RelationGraph.Silo</c> keeps the development cluster certificate, relative to the working directory.</summary>
+    public static readonly IReadOnlyList<string> DefaultCertificateFiles =
     [
-        Path.Combine(".relationgraph", "cluster.secret"),
-        Path.Combine("silo", "RelationGraph.Silo", ".relationgraph", "cluster.secret"),
+        Path.Combine(".relationgraph", "cluster.pfx"),
+        Path.Combine("silo", "RelationGraph.Silo", ".relationgraph", "cluster.pfx"),
     ];
 
     public const string DefaultGateway = "127.0.0.1:30000";
@@ -48,16 +48,11 @@ internal sealed class ConnectionOptions
         Recursive = true,
     };
 
-    public Option<string> Secret { get; } = new("--secret")
+    public Option<string> Certificate { get; } = new("--certificate")
     {
-        Description = $"The cluster secret. Default: ${RelgraphEnvironment.SecretVariable}.",
-        Recursive = true,
-    };
-
-    public Option<string> SecretFile { get; } = new("--secret-file")
-    {
-        Description = "Read the cluster secret from this file when --secret is not given; wins over $RELGRAPH_SECRET. Without any of them: .relationgraph/cluster.secret, "
-            + "else silo/RelationGraph.Silo/.relationgraph/cluster.secret (the development silo's).",
+        Description = $"The cluster certificate, a PKCS#12 file (.pfx) with its private key; its password, if any, in ${RelgraphEnvironment.CertificatePasswordVariable}. "
+            + $"Default: ${RelgraphEnvironment.CertificateVariable}, else .relationgraph/cluster.pfx, else silo/RelationGraph.Silo/.relationgraph/cluster.pfx "
+            + "(the development silo's).",
         HelpName = "path",
         Recursive = true,
     };
@@ -76,7 +71,7 @@ internal sealed class ConnectionOptions
         DefaultValueFactory = _ => DefaultTimeoutSeconds,
     };
 
-    public IEnumerable<Option> All => [Gateway, Membership, ClusterId, Secret, SecretFile, Json, Timeout];
+    public IEnumerable<Option> All => [Gateway, Membership, ClusterId, Certificate, Json, Timeout];
 
     /// <summary>The client options for this invocation; throws <see cref="RelgraphException"/> or <see cref="ArgumentException"/> when they are unusable.</summary>
     public RelationGraphClientOptions Resolve(ParseResult parseResult)
@@ -85,7 +80,8 @@ internal sealed class ConnectionOptions
         var options = new RelationGraphClientOptions
         {
             ClusterId = parseResult.GetValue(ClusterId) ?? _environment.Variable(RelgraphEnvironment.ClusterIdVariable) ?? DefaultClusterId,
-            ClusterSecret = ResolveSecret(parseResult),
+            ClusterCertificatePath = ResolveCertificate(parseResult),
+            ClusterCertificatePassword = _environment.GetVariable(RelgraphEnvironment.CertificatePasswordVariable) is { Length: > 0 } password ? password : null,
             ResponseTimeout = timeout,
             OpenConnectionTimeout = timeout < TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5),
         };
@@ -103,10 +99,8 @@ internal sealed class ConnectionOptions
         }
         else
         {
-            var list = gateways.Length > 0 ? gateways : [_environment.Variable(RelgraphEnvironment.GatewayVariable) ?? DefaultGateway];
-            foreach (var gateway in list.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            foreach (var gateway in ResolveGateways(gateways))
             {
-                _ = GatewayEndPoint.Parse(gateway);
                 options.Gateways.Add(gateway);
             }
         }
@@ -115,51 +109,48 @@ internal sealed class ConnectionOptions
         return options;
     }
 
-    /// <summary>--secret, else --secret-file, else $RELGRAPH_SECRET, else the first development secret file found.</summary>
-    private string ResolveSecret(ParseResult parseResult)
+    /// <summary>Where the cluster is, for messages: the gateways, or the membership table.</summary>
+    public static string DescribeTarget(RelationGraphClientOptions options) =>
+        options.Gateways.Count > 0
+            ? $"gateway{(options.Gateways.Count > 1 ? "s" : string.Empty)} {string.Join(", ", options.Gateways)}"
+            : "the gateways listed in the membership table";
+
+    private IEnumerable<string> ResolveGateways(string[] given)
     {
-        if (parseResult.GetValue(Secret) is { Length: > 0 } given)
+        var list = given.Length > 0 ? given : [_environment.Variable(RelgraphEnvironment.GatewayVariable) ?? DefaultGateway];
+        foreach (var gateway in list.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
-            return given;
+            _ = GatewayEndPoint.Parse(gateway);
+            yield return gateway;
         }
+    }
 
+    /// <summary>--certificate, else $RELGRAPH_CERTIFICATE, else the first development certificate file found; relative paths from the working directory.</summary>
+    private string ResolveCertificate(ParseResult parseResult)
+    {
         // What the command line says explicitly wins over the environment.
-        if (parseResult.GetValue(SecretFile) is { Length: > 0 } file)
+        var given = parseResult.GetValue(Certificate) is { Length: > 0 } option
+            ? (Source: "--certificate", Path: option)
+            : _environment.Variable(RelgraphEnvironment.CertificateVariable) is { } variable
+                ? (Source: RelgraphEnvironment.CertificateVariable, Path: variable)
+                : default;
+        if (given.Path is not null)
         {
-            return ReadSecretFile(Path.Combine(_environment.CurrentDirectory, file));
+            var path = Path.GetFullPath(given.Path, _environment.CurrentDirectory);
+            return File.Exists(path) ? path : throw new RelgraphException($"no cluster certificate at {path} (from {given.Source}).");
         }
 
-        if (_environment.Variable(RelgraphEnvironment.SecretVariable) is { } fromEnvironment)
-        {
-            return fromEnvironment;
-        }
-
-        foreach (var candidate in DefaultSecretFiles.Select(f => Path.Combine(_environment.CurrentDirectory, f)))
+        foreach (var candidate in DefaultCertificateFiles.Select(f => Path.Combine(_environment.CurrentDirectory, f)))
         {
             if (File.Exists(candidate))
             {
-                return ReadSecretFile(candidate);
+                return candidate;
             }
         }
 
         throw new RelgraphException(
-            $"no cluster secret: pass --secret, set {RelgraphEnvironment.SecretVariable} or pass --secret-file "
-            + $"(no {DefaultSecretFiles[0]} or {DefaultSecretFiles[1]} here).");
-    }
-
-    private static string ReadSecretFile(string path)
-    {
-        string secret;
-        try
-        {
-            secret = File.ReadAllText(path).Trim();
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new RelgraphException($"cannot read the secret file {path}: {exception.Message}", exception);
-        }
-
-        return secret.Length > 0 ? secret : throw new RelgraphException($"the secret file {path} is empty.");
+            $"no cluster certificate: pass --certificate or set {RelgraphEnvironment.CertificateVariable} "
+            + $"(no {DefaultCertificateFiles[0]} or {DefaultCertificateFiles[1]} here).");
     }
 
     private TimeSpan ResolveTimeout(ParseResult parseResult)

@@ -4,7 +4,7 @@ namespace RelationGraph.Cli;
 //
 //   RelgraphApp.cs          entry point for Main and for tests: parse, run, exit codes
 //   RelgraphCommand.cs      the command tree: follow, unfollow, following, fans, counts, relation, silos
-//   ConnectionOptions.cs    the global options (--gateway, --secret, ...) and how they become client options
+//   ConnectionOptions.cs    the global options (--gateway, --certificate, ...) and how they become client options
 //   RelgraphEnvironment.cs  environment variables and working directory, replaceable in tests
 //   Failures.cs             exit codes and the one-line error message for each kind of failure
 //   Output/                 human-readable text and --json output

@@ -165,7 +165,19 @@ internal static partial class RelgraphCommand
             return new PageRequest(size, parseResult.GetValue(cursor) is { Length: > 0 } text ? text : null);
         }
 
-        public async Task<RelationGraphClient> ConnectAsync() =>
-            await RelationGraphClient.ConnectAsync(connection.Resolve(parseResult), cancellationToken: cancellationToken);
+        /// <summary>Connects to the cluster; a failure to reach it names the gateways (or the membership table) tried and what to check.</summary>
+        public async Task<RelationGraphClient> ConnectAsync()
+        {
+            var options = connection.Resolve(parseResult);
+            try
+            {
+                return await RelationGraphClient.ConnectAsync(options, cancellationToken: cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested
+                && Failures.DescribeConnectFailure(exception, options) is { } described)
+            {
+                throw described;
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@ namespace RelationGraph.Cli;
 
 /// <summary>What relgraph reads from outside its arguments: environment variables and the working directory.</summary>
 /// <param name="GetVariable">Reads an environment variable; null when it is not set.</param>
-/// <param name="CurrentDirectory">Where relative paths and the default secret files are looked up.</param>
+/// <param name="CurrentDirectory">Where relative paths and the default certificate files are looked up.</param>
 public sealed record RelgraphEnvironment(Func<string, string?> GetVariable, string CurrentDirectory)
 {
     /// <summary>Gateways, <c>ip:port</c>, comma-separated.</summary>
@@ -11,8 +11,11 @@ public sealed record RelgraphEnvironment(Func<string, string?> GetVariable, stri
     /// <summary>The cluster id.</summary>
     public const string ClusterIdVariable = "RELGRAPH_CLUSTER_ID";
 
-    /// <summary>The cluster secret.</summary>
-    public const string SecretVariable = "RELGRAPH_SECRET";
+    /// <summary>The path of the cluster certificate (PKCS#12).</summary>
+    public const string CertificateVariable = "RELGRAPH_CERTIFICATE";
+
+    /// <summary>The password of the cluster certificate file, when it has one.</summary>
+    public const string CertificatePasswordVariable = "RELGRAPH_CERTIFICATE_PASSWORD";
 
     /// <summary>This process's environment and working directory.</summary>
     public static RelgraphEnvironment FromProcess() => new(Environment.GetEnvironmentVariable, Environment.CurrentDirectory);

@@ -3,32 +3,58 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Client;
 
 /// <summary>
-/// RelationGraph for .NET callers. Calls go straight to the silo owning the user's grain. Every call is safe to
-/// repeat, and is retried on an unreachable silo or a timeout (see <see cref="RelationGraphClientOptions.MaxAttempts"/>).
-/// Errors are typed: <see cref="ArgumentException"/> for invalid input (nothing is written),
-/// <see cref="ShardUnavailableException"/> when a storage shard is down, <see cref="TimeoutException"/> when no
-/// attempt got an answer in time, and <see cref="RelationGraph.Actors.SiloUnavailableException"/> when no silo could be reached.
+/// RelationGraph for .NET callers, over the Orleans client: each call goes to the grain owning the user's list.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Every call is safe to repeat, and is repeated (up to <see cref="RelationGraphClientOptions.MaxAttempts"/> attempts,
+/// pausing <see cref="RelationGraphClientOptions.RetryDelay"/>, doubled each time) when the cluster could not be reached or
+/// did not answer in time. Once attempts run out, the last failure is thrown as it is.
+/// </para>
+/// <para>Errors are typed:</para>
+/// <list type="bullet">
+/// <item><see cref="ArgumentException"/>: invalid input, checked before any call where possible (a self-follow, a page
+/// size out of range: <see cref="ArgumentOutOfRangeException"/>) or by the grain (a malformed cursor). Nothing is written.</item>
+/// <item><see cref="ShardUnavailableException"/>: a storage shard the call needs is down. Try again later.</item>
+/// <item><see cref="OverloadedException"/>: the service is applying back-pressure; nothing was written. Try again later, more slowly.</item>
+/// <item><see cref="TimeoutException"/>: no attempt got an answer within <see cref="RelationGraphClientOptions.ResponseTimeout"/>.
+/// A follow or unfollow that timed out may still have been applied; repeating it is harmless.</item>
+/// <item>Orleans' own exceptions when no silo could be reached: <see cref="Orleans.Runtime.SiloUnavailableException"/> and
+/// other <see cref="Orleans.Runtime.OrleansMessageRejectionException"/>s (the message could not be delivered), and
+/// <see cref="Orleans.Runtime.Messaging.ConnectionFailedException"/> (no gateway connection could be opened).</item>
+/// <item><see cref="OperationCanceledException"/> when the caller's token is cancelled; the call may still complete in the cluster.</item>
+/// </list>
+/// </remarks>
 public interface IRelationGraphClient
 {
     /// <summary>Makes <paramref name="userId"/> follow <paramref name="targetId"/>. Idempotent; <see cref="FollowResult.Changed"/> says whether it was new.</summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
     Task<FollowResult> FollowAsync(UserId userId, UserId targetId, CancellationToken cancellationToken = default);
 
     /// <summary>Makes <paramref name="userId"/> stop following <paramref name="targetId"/>. Idempotent.</summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
     Task<FollowResult> UnfollowAsync(UserId userId, UserId targetId, CancellationToken cancellationToken = default);
 
     /// <summary>A page of the users <paramref name="userId"/> follows, newest first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
     Task<EdgePage> GetFollowingAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
 
     /// <summary>A page of the users following <paramref name="userId"/>, newest first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
     Task<EdgePage> GetFansAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
 
     /// <summary>How many users <paramref name="userId"/> follows and how many follow them.</summary>
     Task<Counts> GetCountsAsync(UserId userId, CancellationToken cancellationToken = default);
 
     /// <summary>How <paramref name="userId"/> and <paramref name="otherId"/> relate.</summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
     Task<Relation> GetRelationAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default);
 
-    /// <summary>The cluster's silos as the membership table lists them, dead ones included.</summary>
+    /// <summary>
+    /// The cluster's silos as its membership table lists them, dead ones included, active ones first: read through Orleans'
+    /// management grain (<see cref="Orleans.Runtime.IManagementGrain.GetDetailedHosts(bool, CancellationToken)"/>).
+    /// </summary>
     Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken = default);
 }

@@ -1,66 +1,109 @@
-using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors;
-using RelationGraph.Actors.Client;
-using RelationGraph.Actors.Configuration;
-using RelationGraph.Actors.Membership;
-using RelationGraph.Actors.PostgreSql;
 
 namespace RelationGraph.Client;
 
-/// <summary>The <see cref="IRelationGraphClient"/> over a <see cref="ClusterClient"/>. Create it with <see cref="ConnectAsync"/> or through dependency injection.</summary>
+/// <summary>
+/// The <see cref="IRelationGraphClient"/> over an Orleans <see cref="IClusterClient"/>. Create a standalone one with
+/// <see cref="ConnectAsync"/>, or get one from dependency injection with
+/// <see cref="RelationGraphClientServiceCollectionExtensions.AddRelationGraphClient"/>.
+/// </summary>
 public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
 {
-    private readonly ClusterClient _cluster;
+    /// <summary>The longest pause between two attempts of a call, however many attempts are allowed.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IClusterClient _cluster;
     private readonly RelationGraphClientOptions _options;
-    private readonly PostgresMembershipTable? _membershipTable;
+    private readonly bool _ownsHost;
+    private IHost? _host;
 
-    private RelationGraphClient(RelationGraphClientOptions options, ILoggerFactory? loggerFactory)
+    /// <summary>
+    /// Wraps an Orleans client that is already connected to a RelationGraph cluster and owned elsewhere (for example the
+    /// one of Orleans' <c>TestCluster</c>, or one configured by hand with <c>UseOrleansClient</c>). Disposing of this
+    /// client leaves it alone.
+    /// </summary>
+    /// <param name="cluster">The connected Orleans client.</param>
+    /// <param name="options">Only <see cref="RelationGraphClientOptions.MaxAttempts"/> and <see cref="RelationGraphClientOptions.RetryDelay"/> are used here; defaults when null.</param>
+    public RelationGraphClient(IClusterClient cluster, RelationGraphClientOptions? options = null)
+        : this(cluster, options?.Clone() ?? new RelationGraphClientOptions(), host: null)
     {
-        options.Validate();
-        _options = options;
-        var clusterOptions = new ClusterClientOptions
-        {
-            ClusterId = options.ClusterId,
-            ClusterSecret = options.ClusterSecret,
-            ResponseTimeout = options.ResponseTimeout,
-            OpenConnectionTimeout = options.OpenConnectionTimeout,
-        };
-        foreach (var gateway in options.Gateways)
-        {
-            clusterOptions.Gateways.Add(GatewayEndPoint.Parse(gateway));
-        }
-
-        if (options.MembershipConnectionString is { Length: > 0 } connectionString)
-        {
-            _membershipTable = new PostgresMembershipTable(
-                Options.Create(new PostgresClusteringOptions { ConnectionString = connectionString }),
-                Options.Create(new SiloOptions { ClusterId = options.ClusterId }));
-            clusterOptions.GatewayProvider = ReadGatewaysFromTableAsync;
-        }
-
-        _cluster = new ClusterClient(clusterOptions, loggerFactory);
     }
 
-    /// <summary>Connects to the cluster described by <paramref name="options"/>; throws when no gateway answers.</summary>
+    /// <summary>Wraps a started Orleans client; <paramref name="host"/>, when given, is owned and stopped on dispose.</summary>
+    private RelationGraphClient(IClusterClient cluster, RelationGraphClientOptions options, IHost? host)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (options.MaxAttempts < 1 || options.RetryDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("MaxAttempts must be at least 1 and RetryDelay not negative.", nameof(options));
+        }
+
+        _cluster = cluster;
+        _options = options;
+        _host = host;
+        _ownsHost = host is not null;
+    }
+
+    /// <summary>
+    /// The underlying Orleans client, for calling the grains (<see cref="IFollowingGrain"/>, <see cref="IFanGrain"/>,
+    /// keyed by user id) or Orleans' own grains directly. Such calls get none of this client's input checks or retries.
+    /// </summary>
+    public IClusterClient ClusterClient => _cluster;
+
+    /// <summary>
+    /// Connects to the cluster described by <paramref name="options"/>: starts a small host of its own running the
+    /// Orleans client (<c>AddOrleansClient</c>, as <c>UseOrleansClient</c> does) and waits until it reaches a gateway. Dispose of the client to disconnect.
+    /// </summary>
+    /// <param name="options">Where the cluster is and how to authenticate; validated first, then copied.</param>
+    /// <param name="loggerFactory">Where the Orleans client logs; nothing is logged without one. The caller keeps ownership.</param>
+    /// <param name="cancellationToken">Abandons connecting.</param>
+    /// <returns>The connected client.</returns>
+    /// <exception cref="ArgumentException">The options are invalid, or the certificate file cannot be loaded or is unusable.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">
+    /// The TLS handshake with a gateway failed: it presented another certificate than the cluster certificate, refused
+    /// this one, or does not use TLS. Not retried.
+    /// </exception>
+    /// <exception cref="SiloUnavailableException">The membership table lists no live gateway for the cluster id.</exception>
+    /// <exception cref="Orleans.Runtime.Messaging.ConnectionFailedException">
+    /// No gateway could be connected to in <see cref="RelationGraphClientOptions.MaxAttempts"/> attempts: refused,
+    /// unreachable, or closed during Orleans' handshake (which is what a gateway of another cluster id does); the inner
+    /// exceptions say which.
+    /// </exception>
     public static async Task<RelationGraphClient> ConnectAsync(RelationGraphClientOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
-        var client = new RelationGraphClient(options, loggerFactory);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var settings = options.Clone();
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        if (loggerFactory is not null)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
+        builder.Services.AddSingleton(Options.Create(settings));
+        RelationGraphOrleansClient.Add(builder.Services);
+
+        var host = builder.Build();
         try
         {
-            if (client._membershipTable is not null)
-            {
-                await client._membershipTable.InitializeAsync(cancellationToken);
-            }
-
-            await client._cluster.ConnectAsync(cancellationToken);
-            return client;
+            await host.StartAsync(cancellationToken);
+            return new RelationGraphClient(host.Services.GetRequiredService<IClusterClient>(), settings, host);
         }
         catch
         {
-            await client.DisposeAsync();
+            await StopAsync(host);
             throw;
         }
     }
@@ -69,33 +112,33 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     public Task<FollowResult> FollowAsync(UserId userId, UserId targetId, CancellationToken cancellationToken = default)
     {
         RejectSelf(userId, targetId);
-        return RetryAsync(() => Following(userId).FollowAsync(targetId), cancellationToken);
+        return CallAsync(() => Following(userId).FollowAsync(targetId), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<FollowResult> UnfollowAsync(UserId userId, UserId targetId, CancellationToken cancellationToken = default)
     {
         RejectSelf(userId, targetId);
-        return RetryAsync(() => Following(userId).UnfollowAsync(targetId), cancellationToken);
+        return CallAsync(() => Following(userId).UnfollowAsync(targetId), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<EdgePage> GetFollowingAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
-        page = (page ?? new PageRequest()).Validate();
-        return RetryAsync(() => Following(userId).GetFollowingAsync(page), cancellationToken);
+        var request = (page ?? new PageRequest()).Validate();
+        return CallAsync(() => Following(userId).GetFollowingAsync(request), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<EdgePage> GetFansAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
-        page = (page ?? new PageRequest()).Validate();
-        return RetryAsync(() => Fans(userId).GetFansAsync(page), cancellationToken);
+        var request = (page ?? new PageRequest()).Validate();
+        return CallAsync(() => Fans(userId).GetFansAsync(request), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Counts> GetCountsAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        RetryAsync(async () =>
+        CallAsync(async () =>
         {
             var following = Following(userId).GetFollowingCountAsync();
             var fans = Fans(userId).GetFanCountAsync();
@@ -106,32 +149,36 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     public Task<Relation> GetRelationAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default)
     {
         RejectSelf(userId, otherId);
-        return RetryAsync(() => Following(userId).GetRelationAsync(otherId), cancellationToken);
+        return CallAsync(() => Following(userId).GetRelationAsync(otherId), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken = default)
     {
-        var view = await _cluster.RefreshAsync(cancellationToken);
-        return view.Members
-            .OrderBy(m => m.Status).ThenBy(m => m.StartTime)
-            .Select(m => new SiloInfo(m.Silo.ToString(), m.SiloName, m.GatewayPort, m.Status.ToString(), m.StartTime, m.IAmAliveTime))
-            .ToList();
+        var hosts = await CallAsync(() => _cluster.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false, cancellationToken), cancellationToken);
+        return
+        [
+            .. hosts
+                .OrderBy(h => h.Status == SiloStatus.Active ? 0 : 1).ThenBy(h => h.Status).ThenBy(h => h.StartTime)
+                .Select(h => new SiloInfo(h.SiloAddress.ToParsableString(), h.SiloName, h.ProxyPort, h.Status.ToString(), Utc(h.StartTime), Utc(h.IAmAliveTime))),
+        ];
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Disconnects a client made by <see cref="ConnectAsync"/> (its host is stopped and disposed). A client from dependency
+    /// injection is left alone: the Orleans client belongs to the application's host.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _cluster.DisposeAsync();
-        if (_membershipTable is not null)
+        if (Interlocked.Exchange(ref _host, null) is { } host)
         {
-            await _membershipTable.DisposeAsync();
+            await StopAsync(host);
         }
     }
 
-    private IFollowingGrain Following(UserId userId) => _cluster.GrainFactory.GetGrain<IFollowingGrain>(userId.Value);
+    private IFollowingGrain Following(UserId userId) => _cluster.GetGrain<IFollowingGrain>(userId.Value);
 
-    private IFanGrain Fans(UserId userId) => _cluster.GrainFactory.GetGrain<IFanGrain>(userId.Value);
+    private IFanGrain Fans(UserId userId) => _cluster.GetGrain<IFanGrain>(userId.Value);
 
     private static void RejectSelf(UserId userId, UserId otherId)
     {
@@ -141,12 +188,19 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
         }
     }
 
+    /// <summary>Orleans reports membership times in UTC; the table may hand them back without a kind.</summary>
+    private static DateTimeOffset Utc(DateTime time) =>
+        time == default ? default : new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+
     /// <summary>
-    /// Repeats a call that failed because its silo was unreachable or slow. Every RelationGraph operation is
-    /// idempotent or read-only, so a repeat cannot double anything; a failover moves the grain meanwhile.
+    /// Makes a call, repeating it when the cluster could not be reached or did not answer in time (see
+    /// <see cref="RelationGraphOrleansClient.IsTransient"/>), up to <see cref="RelationGraphClientOptions.MaxAttempts"/>
+    /// attempts with a doubling pause. Every RelationGraph operation is idempotent or read-only, so a repeat cannot double
+    /// anything; meanwhile Orleans moves the grain off a dead silo. The last failure is thrown as it is.
     /// </summary>
-    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_host is null && _ownsHost, this);
         var delay = _options.RetryDelay;
         for (var attempt = 1; ; attempt++)
         {
@@ -155,33 +209,38 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
             {
                 return await call().WaitAsync(cancellationToken);
             }
-            catch (Exception exception) when (exception is SiloUnavailableException or TimeoutException && attempt < _options.MaxAttempts)
+            catch (Exception exception) when (attempt < _options.MaxAttempts && RelationGraphOrleansClient.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(delay, cancellationToken);
-                delay *= 2;
-                await RefreshQuietlyAsync(cancellationToken);
+                delay = NextDelay(delay);
             }
         }
     }
 
-    private async Task RefreshQuietlyAsync(CancellationToken cancellationToken)
+    /// <summary>The pause after <paramref name="delay"/>: twice as long, at most <see cref="MaxRetryDelay"/>.</summary>
+    internal static TimeSpan NextDelay(TimeSpan delay) => delay >= MaxRetryDelay / 2 ? MaxRetryDelay : delay * 2;
+
+    private static async Task StopAsync(IHost host)
     {
         try
         {
-            await _cluster.RefreshAsync(cancellationToken);
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            await host.StopAsync(timeout.Token);
         }
-        catch (SiloUnavailableException)
+        catch (Exception)
         {
-            // The next attempt reports it if it persists.
+            // Disconnecting from an unreachable or half-connected cluster may fail; there is nothing left to release but the host.
         }
-    }
-
-    private async Task<IReadOnlyList<IPEndPoint>> ReadGatewaysFromTableAsync(CancellationToken cancellationToken)
-    {
-        var snapshot = await _membershipTable!.ReadAllAsync(cancellationToken);
-        return snapshot.Rows
-            .Where(r => r.Entry.Status == SiloStatus.Active)
-            .Select(r => new IPEndPoint(IPAddress.Parse(r.Entry.Silo.Host), r.Entry.GatewayPort))
-            .ToList();
+        finally
+        {
+            if (host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                host.Dispose();
+            }
+        }
     }
 }

@@ -1,10 +1,10 @@
+using Orleans.Dashboard;
 using RelationGraph.Silo.Api;
-using RelationGraph.Silo.Dashboard;
 using RelationGraph.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddRelationGraphStorage();
+await builder.AddRelationGraphDevelopmentDatabaseAsync();
 builder.AddRelationGraphSilo();
 builder.AddRelationGraphApi();
 
@@ -14,9 +14,9 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapRelationGraphApi();
 app.MapHealthChecks("/health");
-app.MapDashboard();
+app.MapOrleansDashboard("/dashboard");
 
-app.Run();
+await app.RunAsync();
 
 /// <summary>The silo's entry point; public for the test host.</summary>
 public partial class Program;

@@ -1,16 +1,23 @@
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors;
 using RelationGraph.Persistence;
 
 namespace RelationGraph.Grains;
 
-/// <summary>Owns one user's fan list, the reverse copy of followers' following rows, and the fan count.</summary>
-public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time, IOptions<ListCacheOptions> cacheOptions) : Grain, IFanGrain
+/// <summary>
+/// Owns one user's fan list, the reverse copy of followers' following rows, and the fan count. It is an implicit
+/// subscriber of the follow stream keyed by its user: whichever stream provider carries the deployment's follow events
+/// (the outbox in Stream mode, the replication feed in Cdc mode) delivers them here in batches.
+/// </summary>
+[ImplicitStreamSubscription(RedundancyOptions.FollowStream)]
+public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time, IOptions<ListCacheOptions> cacheOptions)
+    : Grain, IFanGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<FollowChanged>
 {
     private readonly ListCache _cache = new(cacheOptions.Value, time);
 
-    private UserId Me => new(GetPrimaryKeyLong());
+    private UserId Me => new(this.GetPrimaryKeyLong());
 
     public Task<bool> ApplyAsync(FollowChanged change)
     {
@@ -27,6 +34,21 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
         return ApplyAllCoreAsync(changes);
     }
+
+    public Task<EdgePage> GetFansAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p));
+
+    public Task<long> GetFanCountAsync() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me));
+
+    // Orleans acknowledges an event whose implicit subscriber attached no observer without processing it, so the
+    // grain attaches on every activation, whatever provider the subscription comes from.
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<FollowChanged>().ResumeAsync(this);
+
+    public Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) => ApplyAllAsync(items.Select(i => i.Item).ToList());
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
     {
@@ -52,8 +74,4 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
             throw new ArgumentException($"Event {change} does not belong to the fan list of {Me}.", nameof(change));
         }
     }
-
-    public Task<EdgePage> GetFansAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p));
-
-    public Task<long> GetFanCountAsync() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me));
 }

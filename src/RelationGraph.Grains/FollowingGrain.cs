@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors;
-using RelationGraph.Actors.PostgreSql.Streams;
-using RelationGraph.Actors.Serialization;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.Outbox;
 
 namespace RelationGraph.Grains;
 
@@ -12,14 +11,15 @@ namespace RelationGraph.Grains;
 /// <see cref="FanGrain"/> learns of it according to the deployment's <see cref="Redundancy"/>: at once before the
 /// answer (Sync), from a stream event committed with the write (Stream), or from the replication log (Cdc).
 /// </summary>
-public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, IOptions<RedundancyOptions> options, IOptions<ListCacheOptions> cacheOptions)
+public sealed class FollowingGrain(
+    EdgeStore store, Serializer serializer, TimeProvider timeProvider, IOptions<RedundancyOptions> options, IOptions<ListCacheOptions> cacheOptions)
     : Grain, IFollowingGrain
 {
     private readonly Redundancy _redundancy = options.Value.Redundancy;
     private readonly ListCache _cache = new(cacheOptions.Value, timeProvider);
     private DateTimeOffset _lastEventAt = DateTimeOffset.MinValue;
 
-    private UserId Me => new(GetPrimaryKeyLong());
+    private UserId Me => new(this.GetPrimaryKeyLong());
 
     public Task<FollowResult> FollowAsync(UserId target) => ChangeAsync(target, EdgeState.Active);
 
@@ -63,7 +63,7 @@ public sealed class FollowingGrain(EdgeStore store, TimeProvider timeProvider, I
 
         var change = new FollowChanged(Me, target, state, NextEventTime(current));
         var outbox = _redundancy == Redundancy.Stream
-            ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, WireSerializer.Serialize(change))
+            ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, serializer.SerializeToArray<object>(change))
             : null;
         var changed = await _cache.WriteAsync(() => store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox));
         if (_redundancy == Redundancy.Sync)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -7,22 +6,23 @@ using RelationGraph.Persistence.Sharding;
 namespace RelationGraph.Persistence;
 
 /// <summary>
-/// Brings storage up before the silo serves: creates missing databases, migrates the meta schema, loads (or on the
-/// first start creates) the shard map, then opens and migrates every shard.
+/// Brings storage up before anything serves: creates missing databases, migrates the meta schema (the shard map and
+/// Orleans' own tables), loads (or on the first start creates) the shard map, then opens and migrates every shard.
+/// A silo runs it in an early stage of its lifecycle; other hosts run it when they start.
 /// </summary>
-internal sealed partial class StorageInitializer(
-    IMetaDatabaseLocator locator,
-    ShardSet shards,
-    IOptions<StorageOptions> options,
-    ILogger<StorageInitializer> logger) : IHostedService
+public sealed partial class StorageInitializer(ShardSet shards, IOptions<StorageOptions> options, ILogger<StorageInitializer> logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Initializes storage from <see cref="StorageOptions.ConnectionString"/>.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var metaConnectionString = await locator.GetConnectionStringAsync(cancellationToken);
+        var metaConnectionString = options.Value.ConnectionString;
+        if (string.IsNullOrWhiteSpace(metaConnectionString))
+        {
+            throw new InvalidOperationException("RelationGraph:ConnectionString (the meta database) is not set.");
+        }
+
         await StorageBootstrap.InitializeAsync(shards, metaConnectionString, options.Value, cancellationToken);
         var meta = new NpgsqlConnectionStringBuilder(metaConnectionString);
         LogStarted(logger, shards.Map.Databases.Count, shards.Map.VirtualShards, meta.Host, meta.Port, meta.Database);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Persistence;
@@ -8,9 +9,9 @@ namespace RelationGraph.Persistence;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the shard set, the edge store and the start-up step that migrates schemas and loads the shard map.
+    /// Adds the shard set, the edge store and the <see cref="StorageInitializer"/> that migrates schemas and loads the
+    /// shard map; the host decides when it runs (a silo: in its lifecycle; other hosts: <see cref="AddRelationGraphStorageStartup"/>).
     /// Binds <see cref="StorageOptions"/> from the <c>RelationGraph</c> section and validates it at start.
-    /// The meta database comes from <see cref="StorageOptions.ConnectionString"/> unless another <see cref="IMetaDatabaseLocator"/> is registered.
     /// </summary>
     public static IServiceCollection AddRelationGraphStorage(this IServiceCollection services)
     {
@@ -23,10 +24,20 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => o.WriteFlushesPerShard is >= 1 and <= 64, "RelationGraph:WriteFlushesPerShard must be between 1 and 64.")
             .Validate(o => o.MaxWriteBatch is >= 1 and <= 10_000, "RelationGraph:MaxWriteBatch must be between 1 and 10000.")
             .ValidateOnStart();
-        services.TryAddSingleton<IMetaDatabaseLocator, ConfiguredMetaDatabaseLocator>();
-        services.AddSingleton<ShardSet>();
-        services.AddSingleton<EdgeStore>();
-        services.AddHostedService<StorageInitializer>();
+        services.TryAddSingleton<ShardSet>();
+        services.TryAddSingleton<EdgeStore>();
+        services.TryAddSingleton<StorageInitializer>();
         return services;
+    }
+
+    /// <summary>Initializes storage when the host starts, for hosts that are not silos (tools, storage-level tests).</summary>
+    public static IServiceCollection AddRelationGraphStorageStartup(this IServiceCollection services) =>
+        services.AddHostedService<StorageStartup>();
+
+    private sealed class StorageStartup(StorageInitializer initializer) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

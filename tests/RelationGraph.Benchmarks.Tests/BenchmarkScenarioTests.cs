@@ -55,5 +55,13 @@ public sealed class BenchmarkScenarioTests : IDisposable
         Assert.Throws<UsageException>(arguments.RejectUnknown);
     }
 
+    [Fact]
+    public async Task An_unknown_tls_choice_is_a_usage_error()
+    {
+        var arguments = BenchmarkArguments.Parse(["--tls", "maybe"]);
+
+        await Assert.ThrowsAsync<UsageException>(() => RoundTripBenchmark.RunAsync(arguments, TestContext.Current.CancellationToken));
+    }
+
     public void Dispose() => File.Delete(_output);
 }

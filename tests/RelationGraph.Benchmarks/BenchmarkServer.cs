@@ -20,6 +20,9 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     /// <summary>Holds the cluster directory and the server log; scenarios keep their work files here too.</summary>
     public string DataDirectory { get; }
 
+    /// <summary>The data directory of the scenario's silo: its development cluster certificate.</summary>
+    public string SiloDirectory => Path.Combine(DataDirectory, "silo");
+
     /// <summary>The server itself, for databases and connections of a scenario's own.</summary>
     public PostgresServer Postgres { get; }
 

@@ -112,7 +112,7 @@ internal static class FanoutBenchmark
         }
 
         Console.Error.WriteLine($"fanout: indexing following rows by followee (layout B), vacuuming and analyzing {shardCount} shards");
-        await Task.WhenAll(shards.Databases.Select(async database =>
+        await Task.WhenAll(shards.All.Select(async database =>
         {
             // VACUUM sets the visibility map, so both layouts get index-only scans, as they would once autovacuum has run.
             foreach (var sql in new[] { FanOutIndexSql, "VACUUM (ANALYZE)" })
@@ -250,7 +250,7 @@ internal static class FanoutBenchmark
     /// <summary>The two ways to read a page of a user's fans, over the same shard pools.</summary>
     private sealed class FanPages(ShardSet shards)
     {
-        private readonly NpgsqlDataSource[] _databases = shards.Databases.Select(d => d.DataSource).ToArray();
+        private readonly NpgsqlDataSource[] _databases = shards.All.Select(s => s.DataSource).ToArray();
 
         public int Shards => _databases.Length;
 

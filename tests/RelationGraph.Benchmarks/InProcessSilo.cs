@@ -1,44 +1,70 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using RelationGraph.Actors.Runtime;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using RelationGraph.Client;
+using RelationGraph.Grains;
 using RelationGraph.Silo.Hosting;
 
 namespace RelationGraph.Benchmarks;
 
-/// <summary>A full RelationGraph silo (storage on the meta database's shards, grains, streams) hosted in the benchmark process.</summary>
+/// <summary>
+/// A full RelationGraph silo (storage on the meta database's shards, grains, follow streams, Orleans' ADO.NET clustering
+/// and reminders on the meta database) hosted in the benchmark process: <see cref="RelationGraphSiloBuilderExtensions.AddRelationGraph"/>,
+/// the configuration the silo host uses, on 127.0.0.1 with the cluster's TLS, without the host's REST API and dashboard.
+/// </summary>
 internal sealed class InProcessSilo : IAsyncDisposable
 {
-    public const string ClusterSecret = "benchmark";
-
     private readonly IHost _host;
 
-    private InProcessSilo(IHost host) => _host = host;
+    private InProcessSilo(IHost host, ServiceEndpoint endpoint)
+    {
+        _host = host;
+        Endpoint = endpoint;
+    }
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts a silo on free ports; <paramref name="settings"/> are further <c>RelationGraph:</c> keys (say <c>Redundancy</c>).</summary>
-    public static async Task<InProcessSilo> StartAsync(string metaConnectionString, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
+    public ServiceEndpoint Endpoint { get; }
+
+    /// <summary>The redundancy mode the silo runs (<c>RelationGraph:Redundancy</c>, Stream unless configured otherwise).</summary>
+    public Redundancy Redundancy => Services.GetRequiredService<IOptions<RedundancyOptions>>().Value.Redundancy;
+
+    /// <summary>
+    /// Starts a silo on free ports, its cluster certificate kept in <paramref name="dataDirectory"/>. Its configuration is the
+    /// environment's <c>RelationGraph__*</c> variables (say <c>RelationGraph__Redundancy=Sync</c>), then the meta database,
+    /// then <paramref name="settings"/>, further <c>RelationGraph:</c> keys that win over both (say <c>Redundancy</c>).
+    /// </summary>
+    public static async Task<InProcessSilo> StartAsync(
+        string metaConnectionString, string dataDirectory, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        var configuration = new Dictionary<string, string?>
-        {
-            ["RelationGraph:ConnectionString"] = metaConnectionString,
-            ["RelationGraph:ClusterSecret"] = ClusterSecret,
-            ["RelationGraph:SiloPort"] = "0",
-            ["RelationGraph:GatewayPort"] = "0",
-        };
+        var ports = LoopbackPorts.Take(2);
+        var certificate = DevelopmentClusterCertificate.LoadOrCreate(dataDirectory);
+        var endpoint = new ServiceEndpoint(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{ports[1]}"), ServiceEndpoint.NewClusterId("silo"), certificate);
+
+        // No appsettings.json (the silo's is copied next to us) and no logging: only what is set here.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var configuration = FromEnvironment();
+        configuration["RelationGraph:ConnectionString"] = metaConnectionString;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             configuration[$"RelationGraph:{key}"] = value;
         }
 
         builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddRelationGraphStorage();
-        builder.AddRelationGraphSilo();
+        builder.UseOrleans(silo => silo
+            .AddRelationGraph(builder.Configuration)
+            .ConfigureEndpoints(IPAddress.Loopback, ports[0], ports[1], listenOnAnyHostAddress: false)
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = endpoint.ClusterId;
+                o.ServiceId = ServiceEndpoint.ServiceId;
+            })
+            .UseTls(certificate, options => ClusterTls.Configure(options, certificate)));
         var host = builder.Build();
         try
         {
@@ -47,21 +73,42 @@ internal sealed class InProcessSilo : IAsyncDisposable
         catch
         {
             host.Dispose();
+            certificate.Dispose();
             throw;
         }
 
-        return new InProcessSilo(host);
+        return new InProcessSilo(host, endpoint);
+    }
+
+    /// <summary>The environment's <c>RelationGraph__*</c> variables as configuration keys, as the silo host would read them.</summary>
+    private static Dictionary<string, string?> FromEnvironment()
+    {
+        const string Prefix = "RelationGraph__";
+        var configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                configuration[name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = variable.Value as string;
+            }
+        }
+
+        return configuration;
     }
 
     /// <summary>A client SDK connection through this silo's gateway.</summary>
-    public Task<RelationGraphClient> ConnectAsync(CancellationToken cancellationToken) =>
-        RelationGraphClient.ConnectAsync(
-            new RelationGraphClientOptions { Gateways = { $"127.0.0.1:{Services.GetRequiredService<LocalSiloDetails>().GatewayPort}" }, ClusterSecret = ClusterSecret },
-            cancellationToken: cancellationToken);
+    public Task<RelationGraphClient> ConnectAsync(CancellationToken cancellationToken) => Endpoint.ConnectAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync(CancellationToken.None);
-        _host.Dispose();
+        try
+        {
+            await _host.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _host.Dispose();
+            Endpoint.Certificate.Dispose();
+        }
     }
 }

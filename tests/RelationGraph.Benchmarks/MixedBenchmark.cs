@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using RelationGraph.Abstractions;
 using RelationGraph.Client;
 using RelationGraph.Persistence;
@@ -43,21 +42,19 @@ internal static class MixedBenchmark
         await GraphLoader.EnsureLoadedAsync(storage.Shards, graph, server.DataDirectory, cancellationToken);
         await using var baseline = await BaselineDatabase.CreateAsync(server, cancellationToken);
 
-        // A cluster of its own per run: a silo killed in an earlier run on the same data directory may still be listed as active.
-        var clusterId = $"bench-mixed-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}";
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        Console.Error.WriteLine($"mixed: starting the silo process ({clusterId})");
-        await using var silo = await SiloProcess.StartAsync(meta, clusterId, secret, cancellationToken);
-        await using var client = await RelationGraphClient.ConnectAsync(
-            new RelationGraphClientOptions { Gateways = { silo.Gateway }, ClusterId = clusterId, ClusterSecret = secret }, cancellationToken: cancellationToken);
-        Console.Error.WriteLine($"mixed: silo pid {silo.ProcessId}, gateway {silo.Gateway}");
+        // The silo joins a cluster of its own (SiloProcess picks a new cluster id): a silo killed in an earlier run on the
+        // same data directory may still be listed as active in the membership table.
+        Console.Error.WriteLine("mixed: starting the silo process");
+        await using var silo = await SiloProcess.StartAsync(meta, server.SiloDirectory, cancellationToken);
+        await using var client = await silo.Endpoint.ConnectAsync(cancellationToken);
+        Console.Error.WriteLine($"mixed: silo pid {silo.ProcessId}, gateway {silo.Endpoint.Gateway}, cluster {silo.Endpoint.ClusterId}");
 
         var users = Enumerable.Range(1, graph.Users).Select(u => new UserId(u)).ToArray();
         Random.Shared.Shuffle(users);
         await ActivateAsync(client, users[..WarmUpUsers], concurrency, null, cancellationToken);
-        var idle = await MeasureMemoryAsync(silo, cancellationToken);
+        var idle = await MeasureMemoryAsync(silo, client, cancellationToken);
         await ActivateAsync(client, users[WarmUpUsers..(WarmUpUsers + activate)], concurrency, new ConsoleProgress($"mixed: activating {activate:N0} users' grains (counts)", activate), cancellationToken);
-        var activated = await MeasureMemoryAsync(silo, cancellationToken);
+        var activated = await MeasureMemoryAsync(silo, client, cancellationToken);
 
         var zipf = new ZipfSampler(graph.Users, graph.Skew);
         var pairs = new PairSource(graph.Users);
@@ -85,20 +82,22 @@ internal static class MixedBenchmark
                 Console.Error.WriteLine($"mixed: round {round + 1}/{rounds}, baseline, {concurrency} callers, {roundDuration.TotalSeconds:0.#} s");
                 direct.Add(await LatencyRecorder.RunAsync(concurrency, roundDuration, baselineMix, cancellationToken));
             });
-        var after = await MeasureMemoryAsync(silo, cancellationToken);
+        var after = await MeasureMemoryAsync(silo, client, cancellationToken);
 
         var result = new MixedResult(
-            graph.ToString(), concurrency, rounds, roundDuration.TotalSeconds, WriteShare,
+            graph.ToString(), SiloProcess.Redundancy, concurrency, rounds, roundDuration.TotalSeconds, WriteShare,
             new MixedSide(service.PerSecond, service.Summarize(Read), service.Summarize(Write)),
             new MixedSide(direct.PerSecond, direct.Summarize(Read), direct.Summarize(Write)),
             longestDrain.TotalMilliseconds, activate, idle, activated, after,
             PerActivation(activated.Memory.Rss - idle.Memory.Rss),
-            PerActivation(activated.Memory.AnonymousRss - idle.Memory.AnonymousRss));
+            PerActivation(activated.Memory.AnonymousRss - idle.Memory.AnonymousRss),
+            PerActivation(activated.HeapBytes - idle.HeapBytes));
         Print(result);
         await JsonLines.AppendAsync(output, "mixed", [result], cancellationToken);
         return 0;
 
-        double PerActivation(long bytes) => activated.Activations > idle.Activations ? (double)bytes / (activated.Activations - idle.Activations) : double.NaN;
+        double PerActivation(long bytes) =>
+            activated.Activations.UserGrains > idle.Activations.UserGrains ? (double)bytes / (activated.Activations.UserGrains - idle.Activations.UserGrains) : double.NaN;
     }
 
     /// <summary>
@@ -132,11 +131,16 @@ internal static class MixedBenchmark
         progress?.Complete();
     }
 
-    /// <summary>The silo's memory and activations once garbage from the last phase had a moment to be collected.</summary>
-    private static async Task<MemoryPoint> MeasureMemoryAsync(SiloProcess silo, CancellationToken cancellationToken)
+    /// <summary>
+    /// The silo's activations and memory once the last phase has had a moment to settle: its GC heap right after a full
+    /// collection (which also lets the RSS read after it shed what the collection freed), then its RSS.
+    /// </summary>
+    private static async Task<MemoryPoint> MeasureMemoryAsync(SiloProcess silo, RelationGraphClient client, CancellationToken cancellationToken)
     {
         await Task.Delay(Settle, cancellationToken);
-        return new MemoryPoint(silo.ReadMemory(), await silo.GetActivationsAsync(cancellationToken));
+        var activations = await SiloInspector.GetActivationsAsync(client.ClusterClient, cancellationToken);
+        var heap = await SiloInspector.GetHeapAfterFullCollectionAsync(client.ClusterClient, cancellationToken);
+        return new MemoryPoint(silo.ReadMemory(), heap, activations);
     }
 
     private static void Print(MixedResult r)
@@ -146,17 +150,19 @@ internal static class MixedBenchmark
         Latency("reads", r.Service.Reads, r.Baseline.Reads);
         Latency("writes", r.Service.Writes, r.Baseline.Writes);
         table.Add("longest fan drain after a round ms", MarkdownTable.Number(r.LongestFanDrainMilliseconds, "0"), "-", "-");
-        Memory($"silo RSS, idle ({r.Idle.Activations:N0} activations)", r.Idle);
-        Memory($"silo RSS, {r.ActivatedUsers:N0} users' counts read ({r.Activated.Activations:N0} activations)", r.Activated);
+        Memory($"silo memory, idle ({Describe(r.Idle.Activations)})", r.Idle);
+        Memory($"silo memory, {r.ActivatedUsers:N0} users' counts read ({Describe(r.Activated.Activations)})", r.Activated);
         table.Add("silo RSS per added activation", MarkdownTable.Number(r.RssBytesPerActivation, "N0") + " B", "-", "-");
         table.Add("silo anonymous RSS per added activation", MarkdownTable.Number(r.AnonymousBytesPerActivation, "N0") + " B", "-", "-");
-        Memory($"silo RSS after the mix ({r.AfterMix.Activations:N0} activations)", r.AfterMix);
+        table.Add("silo GC heap per added activation", MarkdownTable.Number(r.HeapBytesPerActivation, "N0") + " B", "-", "-");
+        Memory($"silo memory after the mix ({Describe(r.AfterMix.Activations)})", r.AfterMix);
         table.Add("silo peak RSS (VmHWM)", MarkdownTable.Mebibytes(r.AfterMix.Memory.PeakRss), "-", "-");
         table.Print();
         Console.WriteLine();
         Console.WriteLine($"graph: {r.Graph}. {r.Concurrency} callers, {r.Rounds} round(s) of {r.SecondsPerRound:0.#} s per side, alternating; " +
             $"{1 - r.WriteShare:P0} first-page reads (50) of following or fans of a Zipf-chosen user, {r.WriteShare:P0} follows of new random pairs.");
-        Console.WriteLine("service: the client SDK against the released silo in a child process (1 silo, 4 shards, Redundancy Stream); RSS is that process's alone (/proc/PID/status).");
+        Console.WriteLine($"service: the client SDK (TLS) against the released silo in a child process (1 silo, 4 shards, Redundancy {r.Redundancy}); RSS is that process's alone (/proc/PID/status).");
+        Console.WriteLine("memory: per added activation of a following or fan grain; GC heap = committed less fragmentation right after a forced full collection (Orleans' memory statistic), through the management grain.");
         Console.WriteLine("baseline: reads = the service's first-page SELECT with Npgsql on the owner's shard; writes = " + BaselineDatabase.Description + ".");
 
         void Latency(string name, LatencySummary service, LatencySummary baseline)
@@ -167,16 +173,23 @@ internal static class MixedBenchmark
         }
 
         void Memory(string name, MemoryPoint point) =>
-            table.Add(name, $"{MarkdownTable.Mebibytes(point.Memory.Rss)} (anon {MarkdownTable.Mebibytes(point.Memory.AnonymousRss)})", "-", "-");
+            table.Add(
+                name,
+                $"RSS {MarkdownTable.Mebibytes(point.Memory.Rss)} (anon {MarkdownTable.Mebibytes(point.Memory.AnonymousRss)}), heap {MarkdownTable.Mebibytes(point.HeapBytes)}",
+                "-",
+                "-");
+
+        static string Describe(Activations a) =>
+            string.Create(CultureInfo.InvariantCulture, $"{a.Following:N0} following + {a.Fans:N0} fan grains, {a.Total:N0} activations in all");
     }
 
-    private sealed record MemoryPoint(SiloMemory Memory, int Activations);
+    private sealed record MemoryPoint(SiloMemory Memory, long HeapBytes, Activations Activations);
 
     private sealed record MixedSide(double OpsPerSecond, LatencySummary Reads, LatencySummary Writes);
 
     private sealed record MixedResult(
-        string Graph, int Concurrency, int Rounds, double SecondsPerRound, double WriteShare,
+        string Graph, string Redundancy, int Concurrency, int Rounds, double SecondsPerRound, double WriteShare,
         MixedSide Service, MixedSide Baseline, double LongestFanDrainMilliseconds,
         int ActivatedUsers, MemoryPoint Idle, MemoryPoint Activated, MemoryPoint AfterMix,
-        double RssBytesPerActivation, double AnonymousBytesPerActivation);
+        double RssBytesPerActivation, double AnonymousBytesPerActivation, double HeapBytesPerActivation);
 }

@@ -31,7 +31,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: RelationGraph.Benchmarks SCENARIO [--option value ...]   (every scenario also takes --out file.jsonl)
-          rpc       [--duration 3] [--silos 1,3] [--concurrency 1,8,64]
+          rpc       [--duration 3] [--silos 1,3] [--concurrency 1,8,64] [--tls both]
+                    --tls off: plain TCP only, on: TLS only, both: each silo count over plain TCP, then over TLS
           relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000]
           write     [--concurrency 1,8,64] [--duration 5] [--rounds 3] [--users 100000]
                     seconds per round and side; follows among --users users

@@ -33,7 +33,7 @@ internal static class RelbenchBenchmark
         foreach (var mode in Modes)
         {
             await using var silo = await InProcessSilo.StartAsync(
-                server.ConnectionString($"relbench_{mode.ToLowerInvariant()}"), new Dictionary<string, string> { ["Redundancy"] = mode }, cancellationToken);
+                server.ConnectionString($"relbench_{mode.ToLowerInvariant()}"), server.SiloDirectory, new Dictionary<string, string> { ["Redundancy"] = mode }, cancellationToken);
             await using var client = await silo.ConnectAsync(cancellationToken);
             for (var run = 0; run < concurrencies.Count; run++)
             {

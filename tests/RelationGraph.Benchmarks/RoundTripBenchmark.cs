@@ -1,137 +1,98 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RelationGraph.Actors;
-using RelationGraph.Actors.Client;
-using RelationGraph.Actors.Configuration;
-using RelationGraph.Actors.Hosting;
-using RelationGraph.Actors.Membership;
-using RelationGraph.Actors.PostgreSql;
-using RelationGraph.EmbeddedPostgres;
+using RelationGraph.Silo.Hosting;
 
 namespace RelationGraph.Benchmarks;
 
 /// <summary>
-/// Grain-call round trips (client -> silo -> grain -> client, no database) against 1 and 3 local silos, each run
-/// followed at once by its baseline: the same echo as an HTTP/1.1 GET to a Kestrel endpoint over pooled
-/// keep-alive connections, which is how a service without the actor transport would make the call.
+/// Orleans grain-call round trips (client -> silo gateway -> grain -> client, no database) against 1 and 3 local silos,
+/// over plain TCP and over the cluster's TLS, each run followed at once by its baseline: the same echo as an HTTP/1.1 GET
+/// to a Kestrel endpoint over pooled keep-alive connections, which is how a service without the actor transport would
+/// make the call.
 /// </summary>
 internal static class RoundTripBenchmark
 {
-    private const string Secret = "benchmark-secret";
+    private const int Grains = 10_000;
+    private const string Tcp = "tcp";
+    private const string Tls = "tls";
 
     public static async Task<int> RunAsync(BenchmarkArguments arguments, CancellationToken cancellationToken)
     {
         var duration = arguments.Seconds("duration", 3);
         var siloCounts = arguments.Ints("silos", [1, 3]);
         var concurrencies = arguments.Ints("concurrency", [1, 8, 64]);
+        var transports = Transports(arguments.Text("tls") ?? "both");
         var output = arguments.Text("out");
         arguments.RejectUnknown();
 
-        var directory = Directory.CreateTempSubdirectory("relationgraph-bench-");
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = directory.FullName, Ephemeral = true }, cancellationToken: cancellationToken);
-        await using var baseline = await HttpEchoServer.StartAsync();
-        var results = new List<(int Silos, Measurement Actor, Measurement Baseline)>();
+        var directory = Directory.CreateTempSubdirectory("relationgraph-rpc-");
+        var results = new List<RoundTripResult>();
         try
         {
+            using var certificate = DevelopmentClusterCertificate.LoadOrCreate(directory.FullName);
+            await using var baseline = await HttpEchoServer.StartAsync();
             foreach (var siloCount in siloCounts)
             {
-                var clusterId = $"bench{siloCount}";
-                var meta = await postgres.CreateDatabaseAsync($"bench_rpc_{siloCount}", cancellationToken);
-                var silos = new List<IHost>();
-                for (var i = 0; i < siloCount; i++)
+                foreach (var transport in transports)
                 {
-                    silos.Add(await StartSiloAsync(meta, clusterId));
-                }
-
-                using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-                {
-                    await Task.WhenAll(silos.Select(s => s.Services.GetRequiredService<MembershipView>().WaitForAsync(v => v.ActiveSilos.Count == siloCount, timeout.Token)));
-                }
-
-                await using var client = new ClusterClient(ClientOptions(silos, clusterId));
-                await client.ConnectAsync(cancellationToken);
-                foreach (var concurrency in concurrencies)
-                {
-                    Console.Error.WriteLine($"rpc: {siloCount} silo(s), {concurrency} caller(s): grain calls, then HTTP baseline, {duration.TotalSeconds:0.#} s each");
-                    var actor = await LatencyRecorder.MeasureAsync("grain call", concurrency, duration,
-                        key => client.GrainFactory.GetGrain<IEchoGrain>(key % 10_000).EchoAsync(key), cancellationToken);
-                    var http = await LatencyRecorder.MeasureAsync("http baseline", concurrency, duration,
-                        key => baseline.EchoAsync(key), cancellationToken);
-                    results.Add((siloCount, actor, http));
-                }
-
-                foreach (var silo in silos)
-                {
-                    await silo.StopAsync(CancellationToken.None);
-                    silo.Dispose();
+                    Console.Error.WriteLine($"rpc: starting {siloCount} silo(s), {transport}");
+                    await using var cluster = await EchoCluster.StartAsync(siloCount, transport == Tls ? certificate : null, cancellationToken);
+                    foreach (var concurrency in concurrencies)
+                    {
+                        Console.Error.WriteLine($"rpc: {siloCount} silo(s), {transport}, {concurrency} caller(s): grain calls, then HTTP baseline, {duration.TotalSeconds:0.#} s each");
+                        var grains = await LatencyRecorder.MeasureAsync("grain call", concurrency, duration,
+                            key => cluster.Client.GetGrain<IEchoGrain>(key % Grains).EchoAsync(key), cancellationToken);
+                        var http = await LatencyRecorder.MeasureAsync("http baseline", concurrency, duration, baseline.EchoAsync, cancellationToken);
+                        results.Add(new RoundTripResult(siloCount, transport, grains, http));
+                    }
                 }
             }
         }
         finally
         {
-            await postgres.StopAsync(CancellationToken.None);
             directory.Delete(recursive: true);
         }
 
         Print(results);
-        await JsonLines.AppendAsync(output, "rpc", results.SelectMany(r => new[] { r.Actor, r.Baseline }.Select(m => (object)new { r.Silos, Measurement = m })), cancellationToken);
-
+        Console.WriteLine();
+        Console.WriteLine($"grain calls: IEchoGrain.EchoAsync on {Grains:N0} grains through an Orleans client; silos and client in this process, 127.0.0.1. " +
+            "tcp: plain TCP; tls: Orleans' TLS with the development cluster certificate (mutual authentication, pinned).");
+        Console.WriteLine("baseline: the same echo as HTTP/1.1 GET to Kestrel over pooled keep-alive connections (plain HTTP), measured right after each grain run.");
+        await JsonLines.AppendAsync(output, "rpc", results.SelectMany(r => new[] { r.Grains, r.Baseline }.Select(m => (object)new { r.Silos, r.Transport, Measurement = m })), cancellationToken);
         return 0;
     }
 
-    private static async Task<IHost> StartSiloAsync(string meta, string clusterId)
+    /// <summary><c>--tls off</c> (plain TCP only), <c>on</c> (TLS only) or <c>both</c> (plain, then TLS, per silo count).</summary>
+    private static string[] Transports(string tls) => tls switch
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSilo(silo => silo
-            .AddGrain<EchoGrain>()
-            .UsePostgresClustering(o => o.ConnectionString = meta));
-        builder.Services.Configure<SiloOptions>(o =>
-        {
-            o.ClusterId = clusterId;
-            o.ClusterSecret = Secret;
-            o.SiloPort = 0;
-            o.GatewayPort = 0;
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+        "off" => [Tcp],
+        "on" => [Tls],
+        "both" => [Tcp, Tls],
+        _ => throw new UsageException($"--tls '{tls}': expected off, on or both."),
+    };
 
-    private static ClusterClientOptions ClientOptions(List<IHost> silos, string clusterId)
+    private static void Print(List<RoundTripResult> results)
     {
-        var options = new ClusterClientOptions { ClusterId = clusterId, ClusterSecret = Secret };
-        foreach (var silo in silos)
-        {
-            var local = silo.Services.GetRequiredService<Actors.Runtime.LocalSiloDetails>();
-            options.Gateways.Add(new IPEndPoint(IPAddress.Loopback, local.GatewayPort));
-        }
-
-        return options;
-    }
-
-    private static void Print(List<(int Silos, Measurement Actor, Measurement Baseline)> results)
-    {
-        var table = new MarkdownTable(0, "silos", "callers", "grain calls/s", "p50 ms", "p99 ms", "HTTP calls/s", "p50 ms", "p99 ms", "throughput ratio");
-        foreach (var (silos, actor, http) in results)
+        var table = new MarkdownTable(1, "transport", "silos", "callers", "grain calls/s", "p50 ms", "p99 ms", "HTTP calls/s", "p50 ms", "p99 ms", "throughput ratio");
+        foreach (var (silos, transport, grains, http) in results)
         {
             table.Add(
-                silos.ToString(CultureInfo.InvariantCulture), actor.Concurrency.ToString(CultureInfo.InvariantCulture),
-                MarkdownTable.Rate(actor.CallsPerSecond), MarkdownTable.Milliseconds(actor.P50Milliseconds), MarkdownTable.Milliseconds(actor.P99Milliseconds),
+                transport, silos.ToString(CultureInfo.InvariantCulture), grains.Concurrency.ToString(CultureInfo.InvariantCulture),
+                MarkdownTable.Rate(grains.CallsPerSecond), MarkdownTable.Milliseconds(grains.P50Milliseconds), MarkdownTable.Milliseconds(grains.P99Milliseconds),
                 MarkdownTable.Rate(http.CallsPerSecond), MarkdownTable.Milliseconds(http.P50Milliseconds), MarkdownTable.Milliseconds(http.P99Milliseconds),
-                MarkdownTable.Ratio(actor.CallsPerSecond / http.CallsPerSecond));
+                MarkdownTable.Ratio(grains.CallsPerSecond / http.CallsPerSecond));
         }
 
         table.Print();
     }
+
+    private sealed record RoundTripResult(int Silos, string Transport, Measurement Grains, Measurement Baseline);
 
     /// <summary>The baseline: a Kestrel endpoint answering <c>GET /echo/{value}</c>, called with a pooled HttpClient.</summary>
     private sealed class HttpEchoServer : IAsyncDisposable

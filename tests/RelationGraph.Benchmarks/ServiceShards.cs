@@ -17,7 +17,7 @@ internal sealed class ServiceShards : IAsyncDisposable
     private ServiceShards(ShardSet shards)
     {
         Shards = shards;
-        _dataSources = shards.Databases.Select(d => d.DataSource).ToList();
+        _dataSources = shards.All.Select(s => s.DataSource).ToList();
     }
 
     public ShardSet Shards { get; }
@@ -96,7 +96,7 @@ internal sealed class ServiceShards : IAsyncDisposable
     public static async Task<long> CountStreamBacklogAsync(ShardSet shards, CancellationToken cancellationToken)
     {
         var total = 0L;
-        foreach (var (_, dataSource) in shards.Databases)
+        foreach (var dataSource in shards.All.Select(s => s.DataSource))
         {
             await using var count = dataSource.CreateCommand("SELECT count(*) FROM stream_events");
             total += (long)(await count.ExecuteScalarAsync(cancellationToken))!;

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text.Json;
+using RelationGraph.Grains;
+using RelationGraph.Silo.Hosting;
 
 namespace RelationGraph.Benchmarks;
 
@@ -32,23 +32,35 @@ internal sealed class SiloProcess : IAsyncDisposable
         AppDomain.CurrentDomain.UnhandledException += (_, _) => KillAll();
     }
 
-    private SiloProcess(Process process, Uri http, string gateway)
+    private SiloProcess(Process process, Uri http, ServiceEndpoint endpoint)
     {
         _process = process;
         _http = new HttpClient { BaseAddress = http, Timeout = TimeSpan.FromSeconds(10) };
-        Gateway = gateway;
+        Endpoint = endpoint;
     }
 
     public int ProcessId => _process.Id;
 
-    /// <summary>The gateway as <c>host:port</c>, for <see cref="Client.RelationGraphClientOptions.Gateways"/>.</summary>
-    public string Gateway { get; }
+    /// <summary>Its gateway, cluster id and cluster certificate, for the client SDK.</summary>
+    public ServiceEndpoint Endpoint { get; }
 
-    /// <summary>Starts the silo of the same build configuration as this benchmark and waits until its <c>/health</c> answers 200.</summary>
-    public static async Task<SiloProcess> StartAsync(string metaConnectionString, string clusterId, string clusterSecret, CancellationToken cancellationToken)
+    /// <summary>The redundancy mode it runs: <c>RelationGraph__Redundancy</c> from the environment it inherits, else the default.</summary>
+    public static string Redundancy =>
+        Environment.GetEnvironmentVariable("RelationGraph__Redundancy") is { Length: > 0 } configured ? configured : new RedundancyOptions().Redundancy.ToString();
+
+    /// <summary>
+    /// Starts the silo of the same build configuration as this benchmark, as a member of a cluster of its own on the meta
+    /// database, with its data directory (and so its development cluster certificate) in <paramref name="dataDirectory"/>,
+    /// and waits until the host says it started and its <c>/health</c> answers 200.
+    /// </summary>
+    public static async Task<SiloProcess> StartAsync(string metaConnectionString, string dataDirectory, CancellationToken cancellationToken)
     {
         var assembly = LocateSiloAssembly();
-        var (siloPort, gatewayPort, httpPort) = FreePorts();
+        var ports = LoopbackPorts.Take(3);
+        var (siloPort, gatewayPort, httpPort) = (ports[0], ports[1], ports[2]);
+        // Created here first, so the silo loads the very certificate the client pins.
+        var certificate = DevelopmentClusterCertificate.LoadOrCreate(dataDirectory);
+        var endpoint = new ServiceEndpoint(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{gatewayPort}"), ServiceEndpoint.NewClusterId("process"), certificate);
         var start = new ProcessStartInfo(DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
@@ -58,9 +70,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(assembly);
         start.Environment["RelationGraph__ConnectionString"] = metaConnectionString;
+        start.Environment["RelationGraph__DataDirectory"] = Path.GetFullPath(dataDirectory);
+        start.Environment["RelationGraph__ClusterCertificatePath"] = Path.GetFullPath(Path.Combine(dataDirectory, DevelopmentClusterCertificate.FileName));
         start.Environment["RelationGraph__Shards"] = "4";
-        start.Environment["RelationGraph__ClusterId"] = clusterId;
-        start.Environment["RelationGraph__ClusterSecret"] = clusterSecret;
+        start.Environment["RelationGraph__ClusterId"] = endpoint.ClusterId;
+        start.Environment["RelationGraph__ServiceId"] = ServiceEndpoint.ServiceId;
+        start.Environment["RelationGraph__AdvertisedIPAddress"] = "127.0.0.1";
         start.Environment["RelationGraph__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["RelationGraph__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
@@ -68,9 +83,19 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information"; // "Application started." says it serves.
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            certificate.Dispose();
+            throw;
+        }
+
         Running[process.Id] = process;
-        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{httpPort}"), $"127.0.0.1:{gatewayPort}");
+        var silo = new SiloProcess(process, new Uri($"http://127.0.0.1:{httpPort}"), endpoint);
         process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
         process.Exited += (_, _) => silo._started.TrySetException(
@@ -123,14 +148,6 @@ internal sealed class SiloProcess : IAsyncDisposable
         return new SiloMemory(values["VmRSS"], values["VmHWM"], values["RssAnon"]);
     }
 
-    /// <summary>The silo's grain activations, from its dashboard feed.</summary>
-    public async Task<int> GetActivationsAsync(CancellationToken cancellationToken)
-    {
-        await using var body = await _http.GetStreamAsync(new Uri("/dashboard/api/activations", UriKind.Relative), cancellationToken);
-        using var snapshot = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
-        return snapshot.RootElement.GetProperty("activations").GetInt32();
-    }
-
     public async ValueTask DisposeAsync()
     {
         try
@@ -156,6 +173,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             Running.TryRemove(_process.Id, out _);
             _process.Dispose();
             _http.Dispose();
+            Endpoint.Certificate.Dispose();
         }
     }
 
@@ -219,29 +237,6 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>The <c>dotnet</c> host running us, unless we were started through the apphost.</summary>
     private static string DotnetHost() =>
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-
-    private static (int Silo, int Gateway, int Http) FreePorts()
-    {
-        // All three are held at once so they differ; a race with another process for them is unlikely enough here.
-        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Start();
-            }
-
-            var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-            return (ports[0], ports[1], ports[2]);
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Dispose();
-            }
-        }
-    }
 
     [DllImport("libc", EntryPoint = "kill")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -23,7 +23,7 @@ internal static class WriteBenchmark
         var meta = server.ConnectionString("relationgraph");
         await using var storage = await ServiceShards.OpenAsync(meta, cancellationToken);
         await using var baseline = await BaselineDatabase.CreateAsync(server, cancellationToken);
-        await using var silo = await InProcessSilo.StartAsync(meta, null, cancellationToken);
+        await using var silo = await InProcessSilo.StartAsync(meta, server.SiloDirectory, null, cancellationToken);
         await using var client = await silo.ConnectAsync(cancellationToken);
 
         var pairs = new PairSource(users);
@@ -61,7 +61,8 @@ internal static class WriteBenchmark
                     }, cancellationToken));
                 });
             var (s, b) = (service.Summarize(0), direct.Summarize(0));
-            results.Add(new WriteResult(concurrency, rounds, duration.TotalSeconds, users, s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds, BaselineDatabase.Description));
+            results.Add(new WriteResult(
+                concurrency, rounds, duration.TotalSeconds, users, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds, BaselineDatabase.Description));
         }
 
         var stored = await storage.CountEdgesAsync(cancellationToken);
@@ -81,7 +82,7 @@ internal static class WriteBenchmark
 
         table.Print();
         Console.WriteLine();
-        Console.WriteLine($"service: FollowAsync through the client SDK, 1 silo, 4 shards, Redundancy Stream; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
+        Console.WriteLine($"service: FollowAsync through the client SDK (TLS), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
         await JsonLines.AppendAsync(output, "write", results, cancellationToken);
         return stored.Following == serviceFollows && stored.Fans == serviceFollows && baselineStored == (baselineFollows, baselineFollows) ? 0 : Mismatch();
@@ -94,6 +95,6 @@ internal static class WriteBenchmark
     }
 
     private sealed record WriteResult(
-        int Concurrency, int Rounds, double SecondsPerRound, int Users,
+        int Concurrency, int Rounds, double SecondsPerRound, int Users, string Redundancy,
         LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds, string BaselineSchema);
 }

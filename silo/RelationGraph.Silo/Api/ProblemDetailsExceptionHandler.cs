@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors.PostgreSql.Streams;
 
 namespace RelationGraph.Silo.Api;
 
@@ -18,7 +17,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid argument", argument.Message),
             ShardUnavailableException shard => (StatusCodes.Status503ServiceUnavailable, "Shard unavailable", shard.Message),
-            StreamQueueFullException full => (StatusCodes.Status503ServiceUnavailable, "Overloaded", full.Message),
+            OverloadedException overloaded => (StatusCodes.Status503ServiceUnavailable, "Overloaded", overloaded.Message),
             TimeoutException timeout => (StatusCodes.Status504GatewayTimeout, "Timeout", timeout.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The request failed; see the silo log."),
         };

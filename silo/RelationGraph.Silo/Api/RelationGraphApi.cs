@@ -1,5 +1,4 @@
 using RelationGraph.Abstractions;
-using RelationGraph.Actors;
 
 namespace RelationGraph.Silo.Api;
 

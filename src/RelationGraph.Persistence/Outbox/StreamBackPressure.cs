@@ -40,7 +40,7 @@ public sealed class StreamBackPressure(IOptions<StreamOptions> options, TimeProv
             return cached.Depth;
         }
 
-        var depth = await StreamQueue.EstimateDepthAsync(dataSource, queue, cancellationToken);
+        var depth = await StreamQueue.EstimateDepthAsync(dataSource, queue, options.Value.MaxQueueDepth, cancellationToken);
         _depths[(dataSource, queue)] = (depth, now);
         return depth;
     }

@@ -42,6 +42,7 @@ public sealed class StreamMetrics : IDisposable
     /// <summary>Counts appended events.</summary>
     public void RecordAppended(long count = 1) => _appended.Add(count);
 
+    /// <summary>Counts an event confirmed delivered, <paramref name="deliveryLag"/> after it was appended.</summary>
     public void RecordDelivered(TimeSpan deliveryLag)
     {
         _delivered.Add(1);
@@ -49,14 +50,17 @@ public sealed class StreamMetrics : IDisposable
         _deliveryLag.Record(deliveryLag.TotalMilliseconds);
     }
 
-    public void RecordRedelivered() => _redelivered.Add(1);
+    /// <summary>Counts deliveries tried again: a retried call of a subscriber, or events read again after a lapsed or released lease.</summary>
+    public void RecordRedelivered(long count = 1) => _redelivered.Add(count);
 
-    public void RecordDeadLettered()
+    /// <summary>Counts events moved to the dead-letter table.</summary>
+    public void RecordDeadLettered(long count = 1)
     {
-        _deadLettered.Add(1);
-        Interlocked.Increment(ref _deadLetteredTotal);
+        _deadLettered.Add(count);
+        Interlocked.Add(ref _deadLetteredTotal, count);
     }
 
+    /// <summary>Records how many events wait in <paramref name="queue"/> of <paramref name="database"/>.</summary>
     public void RecordDepth(string database, int queue, long depth) => _depths[(database, queue)] = depth;
 
     /// <inheritdoc />

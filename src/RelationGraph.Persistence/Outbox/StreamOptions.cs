@@ -3,30 +3,56 @@ namespace RelationGraph.Persistence.Outbox;
 /// <summary>Persistent stream settings.</summary>
 public sealed class StreamOptions
 {
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "RelationGraph:Streams";
+
     /// <summary>Queues per queue database; each is pulled by one silo at a time. Fixed for a deployment.</summary>
     public int QueuesPerDatabase { get; set; } = 8;
 
-    /// <summary>Events a pulling agent locks, delivers and checkpoints at once.</summary>
+    /// <summary>
+    /// The most events a receiver leases from its queue in one read (capped by the cache's room). The events of one
+    /// stream among them reach the subscriber in one call (one batch container per stream and read). Default 256.
+    /// </summary>
     public int BatchSize { get; set; } = 256;
 
     /// <summary>
-    /// How long an agent first waits before polling an empty queue again; each further empty poll doubles the wait up to
-    /// <see cref="MaxPollInterval"/>. Events appended on the agent's own silo wake it at once.
+    /// The pulling agent's timer period (Orleans' <c>StreamPullingAgentOptions.GetQueueMsgsTimerPeriod</c>): how soon an agent
+    /// reads its queue again once a read loop ended, after an idle wait or while a stream it has not seen before registers.
+    /// Default 10 ms.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>The longest wait between polls of a queue that stays empty (Orleans' default pulling period).</summary>
+    /// <summary>
+    /// How long a receiver that found its queue empty waits before answering "nothing": an event committed on the same silo
+    /// ends the wait at once; events committed elsewhere are found by the next read, at most about this plus
+    /// <see cref="PollInterval"/> later. Bounds the queries an idle queue costs. Default 100 ms.
+    /// </summary>
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Deliveries of one event before it goes to the dead-letter table.</summary>
+    /// <summary>
+    /// Calls of a subscriber with one batch before Orleans gives up on it and the failure handler runs, when each call fails
+    /// at once. Orleans bounds its retries by time, not count: the retries wait <see cref="DeliveryRetryDelay"/>, doubling up to
+    /// <see cref="MaxDeliveryRetryDelay"/>, and Orleans' <c>MaxEventDeliveryTime</c> is set to fit this many calls. A batch of
+    /// several events that fails is retried once more event by event, so only the event that keeps failing is dead-lettered.
+    /// Default 8.
+    /// </summary>
     public int MaxDeliveryAttempts { get; set; } = 8;
+
+    /// <summary>The wait before the first retry of a failed delivery; each further retry waits twice as long. Default 500 ms.</summary>
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between two retries of a failed delivery. Default 10 s.</summary>
+    public TimeSpan MaxDeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a receiver's hold on the events it read lasts; it renews the hold while the events wait in its cache. Events
+    /// held by a silo that died become readable again this long after its last renewal. Default 30 s.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A queue deeper than this makes producers wait (back-pressure) instead of growing further.</summary>
     public long MaxQueueDepth { get; set; } = 200_000;
 
     /// <summary>How long a producer waits for room in a full queue before failing.</summary>
     public TimeSpan MaxBackPressureWait { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How often queue ownership is recomputed from the membership view.</summary>
-    public TimeSpan RebalancePeriod { get; set; } = TimeSpan.FromSeconds(1);
 }

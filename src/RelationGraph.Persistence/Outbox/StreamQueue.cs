@@ -30,10 +30,24 @@ public static class StreamQueue
         };
 
     /// <summary>Roughly how many events wait in <paramref name="queue"/> (the sequence span, which over-counts after redelivery gaps).</summary>
-    public static async Task<long> EstimateDepthAsync(NpgsqlDataSource dataSource, int queue, CancellationToken cancellationToken)
+    public static Task<long> EstimateDepthAsync(NpgsqlDataSource dataSource, int queue, CancellationToken cancellationToken) =>
+        EstimateDepthAsync(dataSource, queue, long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// How many events wait in <paramref name="queue"/>, waiting to be read or read and not yet confirmed. Cheap when the
+    /// queue is short: the sequence span, which over-counts when events leave out of order (a slow or failing one holds
+    /// the span open while later ones are confirmed). A span over <paramref name="countUpTo"/> is checked by counting, up
+    /// to <paramref name="countUpTo"/> + 1, so a queue reported deeper than that really is.
+    /// </summary>
+    public static async Task<long> EstimateDepthAsync(NpgsqlDataSource dataSource, int queue, long countUpTo, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT coalesce(max(sequence) - min(sequence) + 1, 0) FROM stream_events WHERE queue = $1");
+        await using var command = dataSource.CreateCommand("""
+            SELECT CASE WHEN span.n <= $2 THEN span.n
+                        ELSE (SELECT count(*) FROM (SELECT 1 FROM stream_events WHERE queue = $1 LIMIT $2 + 1) AS capped) END
+            FROM (SELECT coalesce(max(sequence) - min(sequence) + 1, 0) AS n FROM stream_events WHERE queue = $1) AS span
+            """);
         command.Parameters.Add(new() { Value = queue });
+        command.Parameters.Add(new() { Value = Math.Min(countUpTo, long.MaxValue - 1) });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

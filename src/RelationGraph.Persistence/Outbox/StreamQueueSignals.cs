@@ -4,8 +4,8 @@ using Npgsql;
 namespace RelationGraph.Persistence.Outbox;
 
 /// <summary>
-/// Wakes this silo's pulling agent of a queue as soon as an event appended in this process has committed, so an idle
-/// agent need not poll often to deliver quickly. Events appended by other silos are found by the agent's polling.
+/// Wakes this silo's receiver of a queue as soon as an event appended in this process has committed, so an idle
+/// receiver need not poll often to deliver quickly. Events appended by other silos are found by polling.
 /// </summary>
 public sealed class StreamQueueSignals
 {
@@ -27,7 +27,7 @@ public sealed class StreamQueueSignals
         }
     }
 
-    /// <summary>Waits until the queue is signalled or <paramref name="timeout"/> passes.</summary>
-    internal Task WaitAsync(NpgsqlDataSource database, int queue, TimeSpan timeout, CancellationToken cancellationToken) =>
+    /// <summary>Waits until the queue is signalled (true) or <paramref name="timeout"/> passes (false).</summary>
+    public Task<bool> WaitAsync(NpgsqlDataSource database, int queue, TimeSpan timeout, CancellationToken cancellationToken) =>
         _signals.GetOrAdd((database, queue), _ => new SemaphoreSlim(0, 1)).WaitAsync(timeout, cancellationToken);
 }

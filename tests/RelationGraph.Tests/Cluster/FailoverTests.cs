@@ -1,176 +1,208 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.TestingHost;
 using RelationGraph.Abstractions;
-using RelationGraph.Actors.Configuration;
-using RelationGraph.Actors.Membership;
-using RelationGraph.Actors.PostgreSql;
+using RelationGraph.Persistence;
 using RelationGraph.Testing;
 using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Cluster;
 
-/// <summary>Each test runs its own cluster, since it kills, stops or restarts silos.</summary>
+/// <summary>
+/// In-process silos of an Orleans test cluster killed, restarted, stopped and declared dead, with membership in the meta
+/// database. Each test runs a three-silo cluster of its own, since it breaks one. (A real crash, SIGKILL of a silo
+/// process, is in <see cref="SiloCrashTests"/>.)
+/// </summary>
 public sealed class FailoverTests(PostgresFixture postgres)
 {
+    /// <summary>How long a membership change may take to reach the table and every silo with the test cluster's fast failure detection.</summary>
+    private static readonly TimeSpan MembershipDeadline = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task Killing_a_silo_during_a_follow_workload_loses_no_acknowledged_follow()
     {
-        await using var cluster = await StartClusterAsync("kill");
-        await using var client = await cluster.ConnectClientAsync(o => o.MaxAttempts = 12, Token);
-        var users = Enumerable.Range(1, 60).Select(i => new UserId(10_000 + i)).ToList();
-        var random = new Random(42);
-        var follows = users.SelectMany(u => users.Where(v => v != u && random.Next(6) == 0).Select(v => (u, v))).ToList();
-        var acknowledged = new ConcurrentBag<(UserId, UserId)>();
-        var failures = new ConcurrentBag<Exception>();
-        var halfway = new TaskCompletionSource();
-        var next = -1;
+        var (cluster, meta) = await StartClusterAsync("kill");
+        await using var _ = cluster;
+        await using var client = await cluster.ConnectRelationGraphClientAsync(o => o.MaxAttempts = 12, Token);
+        var workload = new FollowWorkload([.. Enumerable.Range(1, 60).Select(i => new UserId(10_000 + i))], seed: 42);
 
-        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < follows.Count)
-            {
-                try
-                {
-                    var (follower, followee) = follows[index];
-                    var result = await client.FollowAsync(follower, followee, Token);
-                    Assert.True(result.Following);
-                    acknowledged.Add(follows[index]);
-                    if (acknowledged.Count == follows.Count / 3)
-                    {
-                        halfway.TrySetResult();
-                    }
-                }
-                catch (Exception exception)
-                {
-                    failures.Add(exception);
-                }
-            }
-        }, Token)).ToList();
-
-        await halfway.Task.WaitAsync(TimeSpan.FromSeconds(60), Token);
+        var run = workload.RunAsync(client, workers: 8, Token);
+        await workload.OneThirdDone.WaitAsync(TimeSpan.FromSeconds(60), Token);
         var victim = cluster.Silos[1];
-        await cluster.KillSiloAsync(victim);
-        await Task.WhenAll(workers);
+        Assert.NotEmpty(await UserGrainsOnAsync(cluster, victim.SiloAddress));
+        await cluster.KillSiloAsync(victim, Token);
+        await run;
 
-        Assert.Empty(failures);
-        Assert.Equal(follows.Count, acknowledged.Count);
-        await cluster.WaitForStableMembershipAsync(cancellationToken: Token);
-        Assert.All(cluster.Silos, s => Assert.DoesNotContain(victim.Address, s.View.ActiveSilos));
-        foreach (var user in users)
-        {
-            var expectedFollowing = follows.Where(f => f.u == user).Select(f => f.v).Order().ToList();
-            var expectedFans = follows.Where(f => f.v == user).Select(f => f.u).Order().ToList();
-            var following = await client.GetFollowingAsync(user, new PageRequest(PageRequest.MaxLimit), Token);
-            var fans = await client.GetFansAsync(user, new PageRequest(PageRequest.MaxLimit), Token);
-            Assert.Equal(expectedFollowing, following.Items.Select(i => i.UserId).Order());
-            Assert.Equal(expectedFans, fans.Items.Select(i => i.UserId).Order());
-            Assert.Equal(new Counts(user, expectedFollowing.Count, expectedFans.Count), await client.GetCountsAsync(user, Token));
-        }
+        Assert.Empty(workload.Failures);
+        Assert.Equal(workload.Follows.Count, workload.Acknowledged);
+        await WaitUntilDeadEverywhereAsync(cluster, meta, victim.SiloAddress);
+        await workload.AssertExactAsync(client, Store(cluster), Token);
     }
 
     [Fact]
-    public async Task A_killed_silo_is_declared_dead_quickly_and_its_grains_reactivate_on_the_survivors()
+    public async Task A_killed_silo_is_declared_dead_and_its_grains_reactivate_on_the_survivors()
     {
-        await using var cluster = await StartClusterAsync("dead");
-        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        var (cluster, meta) = await StartClusterAsync("dead");
+        await using var _ = cluster;
+        await using var client = await cluster.ConnectRelationGraphClientAsync(cancellationToken: Token);
         var victim = cluster.Silos[2];
-        var user = Enumerable.Range(1, 1000).Select(i => new UserId(i)).First(u => victim.View.PlaceGrain(Actors.GrainId.Create("following", u.Value)) == victim.Address);
-        await client.FollowAsync(user, new UserId(999_999), Token);
-        Assert.Contains(victim.Catalog.GetActivations(), a => a.GrainId.Key == user.ToString());
+        var users = Enumerable.Range(1, 60).Select(i => new UserId(i)).ToList();
+        await Task.WhenAll(users.Select(u => client.GetFollowingAsync(u, cancellationToken: Token)));
+        var onVictim = await UserGrainsOnAsync(cluster, victim.SiloAddress);
+        var user = users.First(u => onVictim.Contains(FollowingGrain(cluster, u)));
+        Assert.True((await client.FollowAsync(user, new UserId(999_999), Token)).Changed);
 
         var clock = Stopwatch.StartNew();
-        await cluster.KillSiloAsync(victim);
-        await cluster.WaitForStableMembershipAsync(TimeSpan.FromSeconds(20), Token);
+        await cluster.KillSiloAsync(victim, Token);
+        await WaitUntilDeadEverywhereAsync(cluster, meta, victim.SiloAddress);
         var detection = clock.Elapsed;
 
         Assert.True(detection < TimeSpan.FromSeconds(10), $"detection took {detection}");
         Assert.Equal(1, (await client.GetCountsAsync(user, Token)).Following);
-        Assert.Single(cluster.Silos, s => s.Catalog.GetActivations().Any(a => a.GrainId == Actors.GrainId.Create("following", user.Value)));
-        var row = (await ReadTableAsync(cluster)).Find(victim.Address);
-        Assert.Equal(SiloStatus.Dead, row?.Entry.Status);
-        Assert.NotEmpty(row!.Entry.Suspicions);
+        var host = Assert.Single(await HostsOfAsync(cluster, FollowingGrain(cluster, user)));
+        Assert.NotEqual(victim.SiloAddress, host);
+        Assert.Contains(host, cluster.Silos.Select(s => s.SiloAddress));
+        Assert.Equal(SiloStatus.Dead, (await MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, victim.SiloAddress, Token))?.Status);
     }
 
     [Fact]
     public async Task A_restarted_silo_rejoins_with_a_new_generation()
     {
-        await using var cluster = await StartClusterAsync("restart");
-        var old = cluster.Silos[0];
-        var oldAddress = old.Address;
+        var (cluster, meta) = await StartClusterAsync("restart");
+        await using var _ = cluster;
+        var old = cluster.Silos[0].SiloAddress;
 
-        var restarted = await cluster.RestartSiloAsync(old, Token);
-        await cluster.WaitForStableMembershipAsync(cancellationToken: Token);
+        var restarted = (await cluster.RestartSiloAsync(cluster.Silos[0]))!;
+        await WaitUntilAsync(cluster, meta, status => status(old) == SiloStatus.Dead && status(restarted.SiloAddress) == SiloStatus.Active, "restart seen");
 
-        Assert.Equal(oldAddress.Port, restarted.Address.Port);
-        Assert.True(restarted.Address.Generation > oldAddress.Generation);
-        var table = await ReadTableAsync(cluster);
-        Assert.Equal(SiloStatus.Dead, table.Find(oldAddress)?.Entry.Status);
-        Assert.Equal(SiloStatus.Active, table.Find(restarted.Address)?.Entry.Status);
-        await using var client = await cluster.ConnectClientAsync(cancellationToken: Token);
+        Assert.Equal(old.Endpoint, restarted.SiloAddress.Endpoint);
+        Assert.True(restarted.SiloAddress.Generation > old.Generation, $"{restarted.SiloAddress} is not newer than {old}");
+        var rows = await MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, Token);
+        Assert.Equal(SiloStatus.Dead, Assert.Single(rows, r => r.Silo.Equals(old)).Status);
+        Assert.Equal(SiloStatus.Active, Assert.Single(rows, r => r.Silo.Equals(restarted.SiloAddress)).Status);
+        Assert.Equal(3, rows.Count(r => r.Status == SiloStatus.Active));
+        await using var client = await cluster.ConnectRelationGraphClientAsync(cancellationToken: Token);
         Assert.True((await client.FollowAsync(new UserId(1), new UserId(2), Token)).Following);
+        Assert.Equal(3, (await client.GetSilosAsync(Token)).Count(s => s.Status == nameof(SiloStatus.Active)));
     }
 
     [Fact]
-    public async Task A_gracefully_stopped_silo_leaves_the_table_without_suspicion()
+    public async Task A_gracefully_stopped_silo_leaves_the_table_dead_without_suspicion()
     {
-        await using var cluster = await StartClusterAsync("graceful");
-        var leaving = cluster.Silos[1];
-        var address = leaving.Address;
+        var (cluster, meta) = await StartClusterAsync("graceful");
+        await using var _ = cluster;
+        var leaving = cluster.Silos[1].SiloAddress;
 
-        await cluster.StopSiloAsync(leaving, Token);
-        await cluster.WaitForStableMembershipAsync(cancellationToken: Token);
+        await cluster.StopSiloAsync(cluster.Silos[1], Token);
+        await WaitUntilDeadEverywhereAsync(cluster, meta, leaving);
 
-        var row = (await ReadTableAsync(cluster)).Find(address);
-        Assert.Equal(SiloStatus.Dead, row?.Entry.Status);
-        Assert.Empty(row!.Entry.Suspicions);
+        var rows = await MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, Token);
+        Assert.Equal(SiloStatus.Dead, Assert.Single(rows, r => r.Silo.Equals(leaving)).Status);
+        Assert.True(rows.All(r => r.SuspectTimes.Count == 0), $"{leaving} left, but the table has votes: {Describe(rows)}");
     }
 
     [Fact]
-    public async Task A_silo_that_finds_itself_declared_dead_stops()
+    public async Task A_silo_that_finds_itself_declared_dead_in_the_table_stops()
     {
-        await using var cluster = await StartClusterAsync("self-stop");
-        var doomed = cluster.Silos[0];
-        var stopping = new TaskCompletionSource();
-        doomed.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
-        await using var table = Table(cluster);
-        await table.InitializeAsync(Token);
+        var (cluster, meta) = await StartClusterAsync("self-stop");
+        await using var _ = cluster;
+        var doomed = cluster.Silos[1].SiloAddress;
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = cluster.GetSiloServiceProvider(doomed).GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stopping.TrySetResult());
 
-        var snapshot = await table.ReadAllAsync(Token);
-        var row = snapshot.Find(doomed.Address)!;
-        Assert.True(await table.UpdateRowAsync(row.Entry with { Status = SiloStatus.Dead }, row.ETag, snapshot.Version, Token));
-
-        await stopping.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
-        Assert.True(doomed.Services.GetRequiredService<Actors.Runtime.SiloControl>().IsKilled);
-    }
-
-    private async Task<TestCluster> StartClusterAsync(string name) =>
-        await TestCluster.StartAsync(new TestClusterOptions
+        // What the other silos write when they vote it dead: its status, and a new table version.
+        await using (var connection = new NpgsqlConnection(meta))
         {
-            MetaConnectionString = postgres.NewDatabase(name.Replace('-', '_')),
-            Settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" },
-        }, Token);
+            await connection.OpenAsync(Token);
+            await using var command = new NpgsqlCommand(
+                """
+                UPDATE orleans_membership SET status = 6
+                WHERE cluster_id = @cluster AND address = @address AND port = @port AND generation = @generation;
+                UPDATE orleans_membership_version SET version = version + 1 WHERE cluster_id = @cluster;
+                """,
+                connection);
+            command.Parameters.AddWithValue("cluster", cluster.Options.ClusterId);
+            command.Parameters.AddWithValue("address", doomed.Endpoint.Address.ToString());
+            command.Parameters.AddWithValue("port", doomed.Endpoint.Port);
+            command.Parameters.AddWithValue("generation", doomed.Generation);
+            await command.ExecuteNonQueryAsync(Token);
+        }
 
-    private static PostgresMembershipTable Table(TestCluster cluster)
+        await stopping.Task.WaitAsync(MembershipDeadline, Token);
+        await WaitUntilAsync(cluster, meta, status => status(doomed) == SiloStatus.Dead, "the others see it dead", exclude: doomed);
+    }
+
+    private async Task<(TestCluster Cluster, string Meta)> StartClusterAsync(string name)
     {
-        var silo = cluster.Silos[0].Services;
-        return new PostgresMembershipTable(
-            Options.Create(new PostgresClusteringOptions
+        var meta = postgres.NewDatabase($"failover_{name.Replace('-', '_')}");
+        var cluster = new TestClusterBuilder(3)
+            .AddRelationGraph(meta, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" })
+            .Build();
+        try
+        {
+            await cluster.DeployAsync(Token);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return (cluster, meta);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="silo"/>'s row in the table is Dead and every running silo's membership view says so too,
+    /// so that nothing routes to it any more.
+    /// </summary>
+    internal static Task WaitUntilDeadEverywhereAsync(TestCluster cluster, string meta, SiloAddress silo) =>
+        WaitUntilAsync(cluster, meta, status => status(silo) == SiloStatus.Dead, $"{silo} dead", exclude: silo);
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds of the silos' statuses in the membership table and in the view of
+    /// every running in-process silo (but <paramref name="exclude"/>).
+    /// </summary>
+    internal static Task WaitUntilAsync(TestCluster cluster, string meta, Func<Func<SiloAddress, SiloStatus>, bool> condition, string description, SiloAddress? exclude = null)
+    {
+        var last = "";
+        return Eventually.WaitAsync(
+            async ct =>
             {
-                ConnectionString = silo.GetRequiredService<IOptions<RelationGraph.Persistence.StorageOptions>>().Value.ConnectionString,
-            }),
-            Options.Create(silo.GetRequiredService<IOptions<SiloOptions>>().Value));
+                var rows = await MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, ct);
+                var views = cluster.Silos.Where(s => !s.SiloAddress.Equals(exclude))
+                    .Select(s => cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IClusterMembershipService>().CurrentSnapshot)
+                    .ToList();
+                last = Describe(rows);
+                return condition(silo => rows.SingleOrDefault(r => r.Silo.Equals(silo))?.Status ?? SiloStatus.None)
+                    && views.All(view => condition(view.GetSiloStatus));
+            },
+            MembershipDeadline,
+            () => $"{description}; table: {last}",
+            Token);
     }
 
-    private static async Task<MembershipTableSnapshot> ReadTableAsync(TestCluster cluster)
+    private static string Describe(IEnumerable<MembershipRow> rows) =>
+        string.Join("; ", rows.Select(r => $"{r.Silo} {r.Status} [{string.Join(" | ", r.SuspectTimes)}]"));
+
+    /// <summary>The activations of following and fan grains on <paramref name="silo"/>, from Orleans' management grain.</summary>
+    internal static async Task<HashSet<GrainId>> UserGrainsOnAsync(TestCluster cluster, SiloAddress silo)
     {
-        await using var table = Table(cluster);
-        await table.InitializeAsync(Token);
-        return await table.ReadAllAsync(Token);
+        var types = new[] { FollowingGrain(cluster, new UserId(1)).Type, cluster.Client.GetGrain<IFanGrain>(1).GetGrainId().Type };
+        var statistics = await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [silo]);
+        return [.. statistics.Where(s => types.Contains(s.GrainId.Type)).Select(s => s.GrainId)];
     }
+
+    /// <summary>The silos holding an activation of <paramref name="grain"/>, from Orleans' management grain.</summary>
+    internal static async Task<IReadOnlyList<SiloAddress>> HostsOfAsync(TestCluster cluster, GrainId grain) =>
+        [.. (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics()).Where(s => s.GrainId == grain).Select(s => s.SiloAddress)];
+
+    internal static GrainId FollowingGrain(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFollowingGrain>(user.Value).GetGrainId();
+
+    /// <summary>The edge store of a running silo, to read rows and counts straight from the shards.</summary>
+    internal static EdgeStore Store(TestCluster cluster) => cluster.GetSiloServiceProvider(cluster.Silos[0].SiloAddress).GetRequiredService<EdgeStore>();
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 }

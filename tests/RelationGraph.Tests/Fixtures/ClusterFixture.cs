@@ -1,10 +1,11 @@
+using Orleans.TestingHost;
 using RelationGraph.Abstractions;
 using RelationGraph.Client;
 using RelationGraph.Testing;
 
 namespace RelationGraph.Tests.Fixtures;
 
-/// <summary>A three-silo cluster and a connected client on databases of their own, shared by the tests of one class.</summary>
+/// <summary>A three-silo Orleans test cluster and a connected SDK client on databases of their own, shared by the tests of one class.</summary>
 public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
 {
     private long _nextUserId = 1_000;
@@ -19,12 +20,11 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Cluster = await TestCluster.StartAsync(new TestClusterOptions
-        {
-            MetaConnectionString = MetaConnectionString,
-            Settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" },
-        });
-        Client = await Cluster.ConnectClientAsync();
+        Cluster = new TestClusterBuilder(3)
+            .AddRelationGraph(MetaConnectionString, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" })
+            .Build();
+        await Cluster.DeployAsync();
+        Client = await Cluster.ConnectRelationGraphClientAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,19 +1,24 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Orleans.TestingHost;
 
 namespace RelationGraph.Tests.Fixtures;
 
-/// <summary>The real silo host (storage, runtime, grains, API) in memory, on the given meta database.</summary>
+/// <summary>The real silo host (storage, Orleans silo, grains, API) in memory, on the given meta database and free loopback ports.</summary>
 public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        var (siloPort, gatewayPort) = new TestClusterPortAllocator().AllocateConsecutivePortPairs(1);
         builder.UseEnvironment("Testing");
         builder.UseSetting("RelationGraph:ConnectionString", metaConnectionString);
-        builder.UseSetting("RelationGraph:ClusterSecret", "test-cluster-secret");
-        builder.UseSetting("RelationGraph:SiloPort", "0");
-        builder.UseSetting("RelationGraph:GatewayPort", "0");
+        builder.UseSetting("RelationGraph:ClusterId", $"api-{siloPort}");
+        builder.UseSetting("RelationGraph:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("RelationGraph:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("RelationGraph:Redundancy", "Sync");
+        builder.UseSetting("RelationGraph:UseTls", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

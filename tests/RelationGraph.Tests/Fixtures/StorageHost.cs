@@ -22,7 +22,7 @@ public sealed class StorageHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RelationGraph:ConnectionString"] = metaConnectionString });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        builder.Services.AddRelationGraphStorage();
+        builder.Services.AddRelationGraphStorage().AddRelationGraphStorageStartup();
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new StorageHost(host);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using RelationGraph.Actors.Configuration;
+using Orleans.Configuration;
+using RelationGraph.Grains;
 using RelationGraph.Persistence;
 using RelationGraph.Silo.Hosting;
 
@@ -11,8 +12,8 @@ public sealed partial class DockerComposeTests
 {
     private static readonly Type[] OptionsBoundToTheRelationGraphSection =
     [
-        typeof(StorageOptions), typeof(DevelopmentDatabaseOptions), typeof(SiloOptions), typeof(GrainCollectionOptions),
-        typeof(SiloMessagingOptions), typeof(ClusterMembershipOptions),
+        typeof(StorageOptions), typeof(DevelopmentDatabaseOptions), typeof(RedundancyOptions), typeof(ClusterOptions), typeof(SiloOptions),
+        typeof(EndpointOptions),
     ];
 
     [Fact]

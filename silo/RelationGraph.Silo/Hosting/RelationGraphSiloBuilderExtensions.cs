@@ -1,0 +1,80 @@
+using Orleans.Configuration;
+using RelationGraph.Grains;
+using RelationGraph.Persistence;
+using RelationGraph.Persistence.Outbox;
+using RelationGraph.Streams;
+using RelationGraph.Streams.Cdc;
+
+namespace RelationGraph.Silo.Hosting;
+
+/// <summary>
+/// The one silo configuration shared by the silo host, the test cluster and the benchmarks: RelationGraph's storage,
+/// grains and follow streams, and Orleans' ADO.NET clustering, reminders and grain storage on the meta database.
+/// Endpoints, TLS and the dashboard are the host's to add.
+/// </summary>
+public static class RelationGraphSiloBuilderExtensions
+{
+    /// <summary>The ADO.NET invariant of PostgreSQL.</summary>
+    public const string AdoNetInvariant = "Npgsql";
+
+    /// <summary>The grain storage for the small state grains keep themselves (checkpoints, job progress; never edge lists).</summary>
+    public const string GrainStorageName = "relationgraph";
+
+    /// <summary>The stream provider of follow events in Stream mode: the outbox tables on each shard.</summary>
+    public const string OutboxStreamProviderName = "outbox";
+
+    /// <summary>The stream provider of follow events in Cdc mode: each shard's logical replication slot.</summary>
+    public const string CdcStreamProviderName = "cdc";
+
+    /// <summary>
+    /// Adds RelationGraph to the silo. Reads the <c>RelationGraph</c> section of <paramref name="configuration"/>:
+    /// the meta database (<c>ConnectionString</c>), the shards, the redundancy mode and the stream and cache settings.
+    /// </summary>
+    public static ISiloBuilder AddRelationGraph(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.AddRelationGraphStorage();
+        services.AddSingleton<StorageLifecycle>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageLifecycle>());
+        services.AddSingleton<FanMetrics>();
+        services.AddOptions<RedundancyOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.AddOptions<ListCacheOptions>()
+            .Bind(configuration.GetSection(ListCacheOptions.SectionName))
+            .Validate(o => o.TimeToLive >= TimeSpan.Zero, "RelationGraph:ListCache:TimeToLive must not be negative.")
+            .Validate(o => o.MaxPages >= 1, "RelationGraph:ListCache:MaxPages must be at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.SectionName));
+
+        var metaDatabase = configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.ConnectionString)];
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = AdoNetInvariant;
+            o.ConnectionString = metaDatabase;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = AdoNetInvariant;
+            o.ConnectionString = metaDatabase;
+        });
+        silo.AddAdoNetGrainStorage(GrainStorageName, o =>
+        {
+            o.Invariant = AdoNetInvariant;
+            o.ConnectionString = metaDatabase;
+        });
+
+        var redundancy = configuration.GetSection(StorageOptions.SectionName).GetValue(nameof(RedundancyOptions.Redundancy), new RedundancyOptions().Redundancy);
+        switch (redundancy)
+        {
+            case Redundancy.Stream:
+                silo.AddOutboxStreams(OutboxStreamProviderName);
+                break;
+            case Redundancy.Cdc:
+                silo.AddCdcStreams(CdcStreamProviderName);
+                break;
+            case Redundancy.Sync:
+                break;
+        }
+
+        return silo;
+    }
+}

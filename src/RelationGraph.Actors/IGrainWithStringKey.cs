@@ -1,4 +1,0 @@
-namespace RelationGraph.Actors;
-
-/// <summary>A grain identified by a string key.</summary>
-public interface IGrainWithStringKey : IGrain;

@@ -1,0 +1,125 @@
+using Npgsql;
+using NpgsqlTypes;
+using RelationGraph.Persistence.Sharding;
+
+namespace RelationGraph.Streams;
+
+/// <summary>The statements the provider runs on <c>stream_events</c> and <c>stream_dead_letters</c>.</summary>
+internal static class OutboxSql
+{
+    /// <summary>
+    /// Leases up to <c>$2</c> free rows of queue <c>$1</c> in sequence order for <c>$3</c> to owner <c>$4</c>. Rows another
+    /// receiver is leasing at this moment are skipped, not waited for; rows whose lease lapsed are free again.
+    /// </summary>
+    private const string LeaseSql = """
+        UPDATE stream_events AS e
+        SET leased_until = now() + $3, lease_owner = $4, deliveries = e.deliveries + 1
+        WHERE e.queue = $1 AND e.sequence IN (
+            SELECT sequence FROM stream_events
+            WHERE queue = $1 AND (leased_until IS NULL OR leased_until < now())
+            ORDER BY sequence LIMIT $2
+            FOR UPDATE SKIP LOCKED)
+        RETURNING e.sequence, e.namespace, e.stream_key, e.payload, e.created_at, e.deliveries, e.failures
+        """;
+
+    private const string DeadLetterSql = """
+        WITH moved AS (
+            DELETE FROM stream_events
+            WHERE queue = $1 AND sequence = ANY($2) AND ($3::uuid IS NULL OR lease_owner = $3::uuid)
+            RETURNING queue, sequence, namespace, stream_key, payload, created_at, deliveries)
+        INSERT INTO stream_dead_letters (queue, sequence, namespace, stream_key, payload, created_at, attempts, error)
+        SELECT queue, sequence, namespace, stream_key, payload, created_at, deliveries, $4 FROM moved
+        ON CONFLICT (queue, sequence) DO UPDATE
+            SET payload = excluded.payload, failed_at = now(), attempts = excluded.attempts, error = excluded.error
+        """;
+
+    private const string ReplaySql = """
+        WITH moved AS (
+            DELETE FROM stream_dead_letters
+            WHERE (queue, sequence) IN (
+                SELECT queue, sequence FROM stream_dead_letters WHERE queue >= 0 ORDER BY queue, sequence LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING queue, sequence, namespace, stream_key, payload, created_at)
+        INSERT INTO stream_events (queue, namespace, stream_key, payload, created_at)
+        SELECT queue, namespace, stream_key, payload, created_at FROM moved ORDER BY queue, sequence
+        """;
+
+    /// <summary>Leases up to <paramref name="limit"/> free rows of <paramref name="queue"/> for <paramref name="lease"/>.</summary>
+    public static Task<List<LeasedRow>> LeaseAsync(Shard shard, int queue, int limit, TimeSpan lease, Guid owner, CancellationToken cancellationToken) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = Command(dataSource, LeaseSql, queue, limit, lease, owner);
+            var rows = new List<LeasedRow>(limit);
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    rows.Add(new LeasedRow(
+                        reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3),
+                        reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetInt32(6)));
+                }
+            }
+
+            // RETURNING does not keep the subquery's order.
+            rows.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+            return rows;
+        }, cancellationToken);
+
+    /// <summary>Extends <paramref name="owner"/>'s lease on <paramref name="rows"/> to <paramref name="lease"/> from now.</summary>
+    public static Task<int> RenewAsync(Shard shard, int queue, Guid owner, long[] rows, TimeSpan lease, CancellationToken cancellationToken) =>
+        ExecuteAsync(shard, "UPDATE stream_events SET leased_until = now() + $4 WHERE queue = $1 AND lease_owner = $2 AND sequence = ANY($3)",
+            cancellationToken, queue, owner, rows, lease);
+
+    /// <summary>Deletes delivered <paramref name="rows"/>.</summary>
+    public static Task<int> ConfirmAsync(Shard shard, int queue, long[] rows, CancellationToken cancellationToken) =>
+        ExecuteAsync(shard, "DELETE FROM stream_events WHERE queue = $1 AND sequence = ANY($2)", cancellationToken, queue, rows);
+
+    /// <summary>Releases every row of <paramref name="queue"/> that <paramref name="owner"/> holds.</summary>
+    public static Task<int> ReleaseAsync(Shard shard, int queue, Guid owner, CancellationToken cancellationToken) =>
+        ExecuteAsync(shard, "UPDATE stream_events SET leased_until = NULL, lease_owner = NULL WHERE queue = $1 AND lease_owner = $2",
+            cancellationToken, queue, owner);
+
+    /// <summary>Releases <paramref name="owner"/>'s <paramref name="rows"/> after a failed delivery, marked to be delivered again one by one.</summary>
+    public static Task<int> ReleaseFailedAsync(Shard shard, int queue, long[] rows, Guid owner, CancellationToken cancellationToken) =>
+        ExecuteAsync(shard, """
+            UPDATE stream_events SET leased_until = NULL, lease_owner = NULL, failures = failures + 1
+            WHERE queue = $1 AND sequence = ANY($2) AND lease_owner = $3
+            """, cancellationToken, queue, rows, owner);
+
+    /// <summary>
+    /// Moves <paramref name="rows"/> to the dead letters with <paramref name="error"/>; only those <paramref name="owner"/> still
+    /// holds, unless it is null. Returns how many moved.
+    /// </summary>
+    public static Task<int> DeadLetterAsync(Shard shard, int queue, long[] rows, Guid? owner, string error, CancellationToken cancellationToken) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = Command(dataSource, DeadLetterSql, queue, rows);
+            command.Parameters.Add(new NpgsqlParameter { Value = owner.HasValue ? owner.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = error });
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    /// <summary>Moves up to <paramref name="limit"/> dead letters back into their queues, as new rows; returns how many moved.</summary>
+    public static Task<int> ReplayAsync(Shard shard, int limit, CancellationToken cancellationToken) =>
+        ExecuteAsync(shard, ReplaySql, cancellationToken, limit);
+
+    private static Task<int> ExecuteAsync(Shard shard, string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = Command(dataSource, sql, parameters);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    private static NpgsqlCommand Command(NpgsqlDataSource dataSource, string sql, params object[] parameters)
+    {
+        var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return command;
+    }
+}
+
+/// <summary>A row a receiver leased.</summary>
+internal sealed record LeasedRow(long Sequence, string Namespace, long StreamKey, byte[] Payload, DateTimeOffset CreatedAt, int Deliveries, int Failures);

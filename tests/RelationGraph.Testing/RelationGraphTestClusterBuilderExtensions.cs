@@ -1,0 +1,31 @@
+using Orleans.TestingHost;
+using RelationGraph.Persistence;
+
+namespace RelationGraph.Testing;
+
+/// <summary>Joins Orleans' <see cref="TestCluster"/> to RelationGraph on a real PostgreSQL.</summary>
+public static class RelationGraphTestClusterBuilderExtensions
+{
+    /// <summary>
+    /// Configures <paramref name="builder"/> to run RelationGraph silos on the meta database at
+    /// <paramref name="metaConnectionString"/> (created and migrated by the first silo), with Orleans' ADO.NET clustering
+    /// there instead of the test cluster's in-memory membership, over loopback TCP, so that clients outside the test
+    /// cluster (the SDK, the CLI) can connect too. <paramref name="settings"/> are further configuration keys
+    /// (<c>RelationGraph:Redundancy</c>, ...). Add more configurators (fault injection) after this call.
+    /// </summary>
+    public static TestClusterBuilder AddRelationGraph(this TestClusterBuilder builder, string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.Options.ConfigureFileLogging = false;
+        builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] = metaConnectionString;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Properties[key] = value;
+        }
+
+        builder.AddSiloBuilderConfigurator<RelationGraphSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<RelationGraphClientConfigurator>();
+        return builder;
+    }
+}

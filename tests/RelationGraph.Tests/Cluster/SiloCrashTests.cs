@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+using RelationGraph.Abstractions;
+using RelationGraph.Testing;
+using RelationGraph.Tests.Fixtures;
+
+namespace RelationGraph.Tests.Cluster;
+
+/// <summary>
+/// A real crash: the silo host (<c>RelationGraph.Silo</c>) as a child process joins a two-silo test cluster and is
+/// SIGKILLed in the middle of a follow workload. Unlike an in-process kill, nothing of it marks itself dead: the other
+/// silos must notice, vote it dead in the membership table, and take over its grains.
+/// </summary>
+public sealed class SiloCrashTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_SIGKILLed_silo_process_is_voted_dead_and_no_acknowledged_follow_is_lost()
+    {
+        var meta = postgres.NewDatabase("crash");
+        var settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" };
+        await using var cluster = new TestClusterBuilder(2).AddRelationGraph(meta, settings).Build();
+        await cluster.DeployAsync(Token);
+        await using var process = await SiloProcess.StartAsync(meta, cluster.Options.ClusterId, cluster.Options.ServiceId, settings, Token);
+        var victim = (await Eventually.ValueAsync(
+            ct => MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, ct),
+            rows => rows.Any(r => r.Silo.Endpoint.Equals(process.SiloEndPoint) && r.Status == SiloStatus.Active),
+            TimeSpan.FromSeconds(20),
+            "the silo process is active in the table",
+            Token)).Single(r => r.Silo.Endpoint.Equals(process.SiloEndPoint)).Silo;
+        await FailoverTests.WaitUntilAsync(cluster, meta, status => status(victim) == SiloStatus.Active, $"{victim} active everywhere");
+
+        // Its gateway too: a client connection dies with it.
+        await using var client = await cluster.ConnectRelationGraphClientAsync(o =>
+        {
+            o.Gateways.Add(process.Gateway);
+            o.MaxAttempts = 12;
+        }, Token);
+        var workload = new FollowWorkload([.. Enumerable.Range(1, 60).Select(i => new UserId(20_000 + i))], seed: 7);
+        var run = workload.RunAsync(client, workers: 8, Token);
+        await workload.OneThirdDone.WaitAsync(TimeSpan.FromSeconds(60), Token);
+        Assert.NotEmpty(await FailoverTests.UserGrainsOnAsync(cluster, victim));
+
+        await process.KillAsync();
+        var clock = Stopwatch.StartNew();
+        await run;
+
+        Assert.Empty(workload.Failures);
+        Assert.Equal(workload.Follows.Count, workload.Acknowledged);
+        await FailoverTests.WaitUntilDeadEverywhereAsync(cluster, meta, victim);
+        var detection = clock.Elapsed;
+        var row = await MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, victim, Token);
+        Assert.Equal(SiloStatus.Dead, row?.Status);
+        // Declared dead by the others' votes (each "voter,time"), not by itself.
+        Assert.NotEmpty(row!.SuspectTimes);
+        Assert.All(row.SuspectTimes, vote => Assert.Contains(cluster.Silos, s => vote.StartsWith(s.SiloAddress.ToParsableString(), StringComparison.Ordinal)));
+        Assert.True(detection < TimeSpan.FromSeconds(20), $"declaring the crashed silo dead took {detection}");
+        await workload.AssertExactAsync(client, FailoverTests.Store(cluster), Token);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+}
