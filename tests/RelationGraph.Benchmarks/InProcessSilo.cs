@@ -15,7 +15,8 @@ namespace RelationGraph.Benchmarks;
 /// <summary>
 /// A full RelationGraph silo (storage on the meta database's shards, grains, follow streams, Orleans' ADO.NET clustering
 /// and reminders on the meta database) hosted in the benchmark process: <see cref="RelationGraphSiloBuilderExtensions.AddRelationGraph"/>,
-/// the configuration the silo host uses, on 127.0.0.1 with the cluster's TLS, without the host's REST API and dashboard.
+/// the configuration the silo host uses (TLS with the run's development cluster certificate included), on 127.0.0.1,
+/// without the host's REST API and dashboard.
 /// </summary>
 internal sealed class InProcessSilo : IAsyncDisposable
 {
@@ -43,13 +44,16 @@ internal sealed class InProcessSilo : IAsyncDisposable
         string metaConnectionString, string dataDirectory, IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken)
     {
         var ports = LoopbackPorts.Take(2);
-        var certificate = DevelopmentClusterCertificate.LoadOrCreate(dataDirectory);
+        // Created here first, so the silo loads the very certificate the client pins.
+        var certificate = ServiceEndpoint.TlsConfigured ? DevelopmentClusterCertificate.LoadOrCreate(dataDirectory) : null;
         var endpoint = new ServiceEndpoint(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{ports[1]}"), ServiceEndpoint.NewClusterId("silo"), certificate);
 
         // No appsettings.json (the silo's is copied next to us) and no logging: only what is set here.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = FromEnvironment();
         configuration["RelationGraph:ConnectionString"] = metaConnectionString;
+        configuration["RelationGraph:DataDirectory"] = Path.GetFullPath(dataDirectory);
+        configuration["RelationGraph:ClusterCertificatePath"] = Path.GetFullPath(Path.Combine(dataDirectory, DevelopmentClusterCertificate.FileName));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             configuration[$"RelationGraph:{key}"] = value;
@@ -63,8 +67,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
             {
                 o.ClusterId = endpoint.ClusterId;
                 o.ServiceId = ServiceEndpoint.ServiceId;
-            })
-            .UseTls(certificate, options => ClusterTls.Configure(options, certificate)));
+            }));
         var host = builder.Build();
         try
         {
@@ -73,7 +76,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         catch
         {
             host.Dispose();
-            certificate.Dispose();
+            certificate?.Dispose();
             throw;
         }
 
@@ -108,7 +111,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         finally
         {
             _host.Dispose();
-            Endpoint.Certificate.Dispose();
+            Endpoint.Certificate?.Dispose();
         }
     }
 }

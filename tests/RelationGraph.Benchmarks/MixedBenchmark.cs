@@ -85,7 +85,7 @@ internal static class MixedBenchmark
         var after = await MeasureMemoryAsync(silo, client, cancellationToken);
 
         var result = new MixedResult(
-            graph.ToString(), SiloProcess.Redundancy, concurrency, rounds, roundDuration.TotalSeconds, WriteShare,
+            graph.ToString(), SiloProcess.Redundancy, silo.Endpoint.Transport, concurrency, rounds, roundDuration.TotalSeconds, WriteShare,
             new MixedSide(service.PerSecond, service.Summarize(Read), service.Summarize(Write)),
             new MixedSide(direct.PerSecond, direct.Summarize(Read), direct.Summarize(Write)),
             longestDrain.TotalMilliseconds, activate, idle, activated, after,
@@ -161,7 +161,7 @@ internal static class MixedBenchmark
         Console.WriteLine();
         Console.WriteLine($"graph: {r.Graph}. {r.Concurrency} callers, {r.Rounds} round(s) of {r.SecondsPerRound:0.#} s per side, alternating; " +
             $"{1 - r.WriteShare:P0} first-page reads (50) of following or fans of a Zipf-chosen user, {r.WriteShare:P0} follows of new random pairs.");
-        Console.WriteLine($"service: the client SDK (TLS) against the released silo in a child process (1 silo, 4 shards, Redundancy {r.Redundancy}); RSS is that process's alone (/proc/PID/status).");
+        Console.WriteLine($"service: the client SDK ({r.Transport}) against the released silo in a child process (1 silo, 4 shards, Redundancy {r.Redundancy}); RSS is that process's alone (/proc/PID/status).");
         Console.WriteLine("memory: per added activation of a following or fan grain; GC heap = committed less fragmentation right after a forced full collection (Orleans' memory statistic), through the management grain.");
         Console.WriteLine("baseline: reads = the service's first-page SELECT with Npgsql on the owner's shard; writes = " + BaselineDatabase.Description + ".");
 
@@ -188,7 +188,7 @@ internal static class MixedBenchmark
     private sealed record MixedSide(double OpsPerSecond, LatencySummary Reads, LatencySummary Writes);
 
     private sealed record MixedResult(
-        string Graph, string Redundancy, int Concurrency, int Rounds, double SecondsPerRound, double WriteShare,
+        string Graph, string Redundancy, string Transport, int Concurrency, int Rounds, double SecondsPerRound, double WriteShare,
         MixedSide Service, MixedSide Baseline, double LongestFanDrainMilliseconds,
         int ActivatedUsers, MemoryPoint Idle, MemoryPoint Activated, MemoryPoint AfterMix,
         double RssBytesPerActivation, double AnonymousBytesPerActivation, double HeapBytesPerActivation);

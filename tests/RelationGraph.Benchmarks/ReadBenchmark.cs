@@ -86,7 +86,7 @@ internal static class ReadBenchmark
 
         table.Print();
         Console.WriteLine();
-        Console.WriteLine($"graph: {graph}, bulk-imported into 4 shards. service: GetFollowingAsync / GetFansAsync(PageRequest(50)) through the client SDK (TLS), 1 in-process silo, one read at a time.");
+        Console.WriteLine($"graph: {graph}, bulk-imported into 4 shards. service: GetFollowingAsync / GetFansAsync(PageRequest(50)) through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, one read at a time.");
         Console.WriteLine("baseline: the service's first-page SELECT (LIMIT 51, for the next cursor) with Npgsql on the shard the shard map gives, one read at a time.");
         Console.WriteLine("cold: the read activates the grain; the cold random pools of the two sides are different users, so each side's read is its first of that user.");
         await JsonLines.AppendAsync(output, "read", cases.Select(c => (object)new { Graph = graph.ToString(), c.Users, c.Grain, c.List, c.Reads, c.Service, c.Baseline, c.ServiceEntries, c.BaselineEntries }), cancellationToken);

@@ -59,7 +59,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         var ports = LoopbackPorts.Take(3);
         var (siloPort, gatewayPort, httpPort) = (ports[0], ports[1], ports[2]);
         // Created here first, so the silo loads the very certificate the client pins.
-        var certificate = DevelopmentClusterCertificate.LoadOrCreate(dataDirectory);
+        var certificate = ServiceEndpoint.TlsConfigured ? DevelopmentClusterCertificate.LoadOrCreate(dataDirectory) : null;
         var endpoint = new ServiceEndpoint(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{gatewayPort}"), ServiceEndpoint.NewClusterId("process"), certificate);
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -90,7 +90,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         catch
         {
             process.Dispose();
-            certificate.Dispose();
+            certificate?.Dispose();
             throw;
         }
 
@@ -173,7 +173,7 @@ internal sealed class SiloProcess : IAsyncDisposable
             Running.TryRemove(_process.Id, out _);
             _process.Dispose();
             _http.Dispose();
-            Endpoint.Certificate.Dispose();
+            Endpoint.Certificate?.Dispose();
         }
     }
 

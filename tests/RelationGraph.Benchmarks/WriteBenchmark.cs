@@ -82,7 +82,7 @@ internal static class WriteBenchmark
 
         table.Print();
         Console.WriteLine();
-        Console.WriteLine($"service: FollowAsync through the client SDK (TLS), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
+        Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
         await JsonLines.AppendAsync(output, "write", results, cancellationToken);
         return stored.Following == serviceFollows && stored.Fans == serviceFollows && baselineStored == (baselineFollows, baselineFollows) ? 0 : Mismatch();

@@ -9,10 +9,20 @@ namespace RelationGraph.Testing;
 /// <param name="Name">Its silo name.</param>
 /// <param name="Status">Its status as the cluster last agreed it.</param>
 /// <param name="ProxyPort">Its gateway port; 0 when it is no gateway.</param>
-/// <param name="SuspectTimes">The suspicion votes against it, in Orleans' encoding (<c>silo,time</c>); empty when none.</param>
+/// <param name="SuspectTimes">
+/// The suspicion votes against it in Orleans' encoding (<c>silo,time</c>), empty when none. A silo that marks itself dead
+/// (a graceful stop, or an in-process kill) adds itself to the list; only a crashed or unreachable silo has others' votes.
+/// </param>
 /// <param name="StartTime">When it started.</param>
 /// <param name="IAmAliveTime">When it last wrote that it was alive.</param>
-public sealed record MembershipRow(SiloAddress Silo, string Name, SiloStatus Status, int ProxyPort, IReadOnlyList<string> SuspectTimes, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime);
+public sealed record MembershipRow(SiloAddress Silo, string Name, SiloStatus Status, int ProxyPort, IReadOnlyList<string> SuspectTimes, DateTimeOffset StartTime, DateTimeOffset IAmAliveTime)
+{
+    /// <summary>The silos in <see cref="SuspectTimes"/>: who voted it dead (itself, when it declared itself dead).</summary>
+    public IReadOnlyList<SiloAddress> Voters => [.. SuspectTimes.Select(vote => SiloAddress.FromParsableString(vote[..vote.IndexOf(',', StringComparison.Ordinal)]))];
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Silo} {Name} {Status} [{string.Join(" | ", SuspectTimes)}]";
+}
 
 /// <summary>Reads Orleans' membership table straight from the meta database, as RelationGraph's migration lays it out.</summary>
 public static class MembershipRows

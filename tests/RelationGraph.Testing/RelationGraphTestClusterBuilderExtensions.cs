@@ -10,8 +10,9 @@ public static class RelationGraphTestClusterBuilderExtensions
     /// Configures <paramref name="builder"/> to run RelationGraph silos on the meta database at
     /// <paramref name="metaConnectionString"/> (created and migrated by the first silo), with Orleans' ADO.NET clustering
     /// there instead of the test cluster's in-memory membership, over loopback TCP, so that clients outside the test
-    /// cluster (the SDK, the CLI) can connect too. <paramref name="settings"/> are further configuration keys
-    /// (<c>RelationGraph:Redundancy</c>, ...). Add more configurators (fault injection) after this call.
+    /// cluster (the SDK, the CLI) can connect too; without TLS unless <paramref name="settings"/> set
+    /// <c>RelationGraph:UseTls</c> and <c>RelationGraph:ClusterCertificatePath</c>. <paramref name="settings"/> are further
+    /// configuration keys (<c>RelationGraph:Redundancy</c>, ...). Add more configurators (fault injection) after this call.
     /// </summary>
     public static TestClusterBuilder AddRelationGraph(this TestClusterBuilder builder, string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -19,6 +20,7 @@ public static class RelationGraphTestClusterBuilderExtensions
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
         builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] = metaConnectionString;
+        builder.Properties[$"{StorageOptions.SectionName}:UseTls"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Properties[key] = value;

@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using RelationGraph.Client;
 using RelationGraph.Grains;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
@@ -9,8 +10,8 @@ namespace RelationGraph.Silo.Hosting;
 
 /// <summary>
 /// The one silo configuration shared by the silo host, the test cluster and the benchmarks: RelationGraph's storage,
-/// grains and follow streams, and Orleans' ADO.NET clustering, reminders and grain storage on the meta database.
-/// Endpoints, TLS and the dashboard are the host's to add.
+/// grains and follow streams, Orleans' ADO.NET clustering, reminders and grain storage on the meta database, and TLS
+/// with the cluster certificate (<see cref="ClusterTlsOptions"/>). Endpoints and the dashboard are the host's to add.
 /// </summary>
 public static class RelationGraphSiloBuilderExtensions
 {
@@ -28,16 +29,17 @@ public static class RelationGraphSiloBuilderExtensions
 
     /// <summary>
     /// Adds RelationGraph to the silo. Reads the <c>RelationGraph</c> section of <paramref name="configuration"/>:
-    /// the meta database (<c>ConnectionString</c>), the shards, the redundancy mode and the stream and cache settings.
+    /// the meta database (<c>ConnectionString</c>), the shards, the redundancy mode, the stream and cache settings and TLS.
     /// </summary>
     public static ISiloBuilder AddRelationGraph(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
+        var section = configuration.GetSection(StorageOptions.SectionName);
         services.AddRelationGraphStorage();
         services.AddSingleton<StorageLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageLifecycle>());
         services.AddSingleton<FanMetrics>();
-        services.AddOptions<RedundancyOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.AddOptions<RedundancyOptions>().Bind(section);
         services.AddOptions<ListCacheOptions>()
             .Bind(configuration.GetSection(ListCacheOptions.SectionName))
             .Validate(o => o.TimeToLive >= TimeSpan.Zero, "RelationGraph:ListCache:TimeToLive must not be negative.")
@@ -45,7 +47,7 @@ public static class RelationGraphSiloBuilderExtensions
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.SectionName));
 
-        var metaDatabase = configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.ConnectionString)];
+        var metaDatabase = section[nameof(StorageOptions.ConnectionString)];
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = AdoNetInvariant;
@@ -62,7 +64,15 @@ public static class RelationGraphSiloBuilderExtensions
             o.ConnectionString = metaDatabase;
         });
 
-        var redundancy = configuration.GetSection(StorageOptions.SectionName).GetValue(nameof(RedundancyOptions.Redundancy), new RedundancyOptions().Redundancy);
+        if ((section.Get<ClusterTlsOptions>() ?? new ClusterTlsOptions()) is { UseTls: true } tls)
+        {
+            var certificate = tls.ClusterCertificatePath is { Length: > 0 } path
+                ? ClusterTls.LoadCertificate(path, tls.ClusterCertificatePassword)
+                : DevelopmentClusterCertificate.LoadOrCreate(section.Get<DevelopmentDatabaseOptions>()?.DataDirectory ?? new DevelopmentDatabaseOptions().DataDirectory);
+            silo.UseTls(certificate, options => ClusterTls.Configure(options, certificate));
+        }
+
+        var redundancy = section.GetValue(nameof(RedundancyOptions.Redundancy), new RedundancyOptions().Redundancy);
         switch (redundancy)
         {
             case Redundancy.Stream:

@@ -1,7 +1,6 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using RelationGraph.Client;
 using RelationGraph.Persistence;
 
 namespace RelationGraph.Silo.Hosting;
@@ -12,8 +11,7 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Adds the Orleans silo hosting RelationGraph (<see cref="RelationGraphSiloBuilderExtensions.AddRelationGraph"/>), listening
     /// on and advertising <c>RelationGraph:AdvertisedIPAddress</c> (127.0.0.1 by default) at <c>SiloPort</c> and <c>GatewayPort</c>,
-    /// as a member of cluster <c>ClusterId</c> of service <c>ServiceId</c>, over TLS with the cluster certificate
-    /// (<see cref="ClusterTlsOptions"/>), plus the Orleans Dashboard and the shards' health check.
+    /// as a member of cluster <c>ClusterId</c> of service <c>ServiceId</c>, plus the Orleans Dashboard and the shards' health check.
     /// </summary>
     public static IHostApplicationBuilder AddRelationGraphSilo(this IHostApplicationBuilder builder)
     {
@@ -29,13 +27,6 @@ public static class SiloHostingExtensions
             silo.Services.AddOptions<ClusterOptions>().Bind(section);
             silo.Services.AddOptions<SiloOptions>().Bind(section);
             silo.AddDashboard();
-            if ((section.Get<ClusterTlsOptions>() ?? new ClusterTlsOptions()) is { UseTls: true } tls)
-            {
-                var certificate = tls.ClusterCertificatePath is { Length: > 0 } path
-                    ? ClusterTls.LoadCertificate(path, tls.ClusterCertificatePassword)
-                    : DevelopmentClusterCertificate.LoadOrCreate(section.Get<DevelopmentDatabaseOptions>()?.DataDirectory ?? new DevelopmentDatabaseOptions().DataDirectory);
-                silo.UseTls(certificate, options => ClusterTls.Configure(options, certificate));
-            }
         });
         builder.Services.AddHealthChecks().AddCheck<ShardsHealthCheck>("shards");
         return builder;

@@ -1,18 +1,17 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using RelationGraph.Abstractions;
 using RelationGraph.Cli;
-using RelationGraph.Tests.Fixtures;
+using RelationGraph.Silo.Hosting;
+using RelationGraph.Testing;
 
 namespace RelationGraph.Tests.Cli;
 
-/// <summary>The relgraph command line, run in-process against a live three-silo cluster.</summary>
-public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+/// <summary>The relgraph command line, run in-process against a live three-silo cluster that requires TLS with its cluster certificate.</summary>
+public sealed class RelgraphCliTests(TlsClusterFixture fixture) : IClassFixture<TlsClusterFixture>
 {
-    private const string Secret = "test-cluster-secret";
-
-    /// <summary>No environment variables and a working directory without secret files, so nothing but the arguments counts.</summary>
-    private static readonly RelgraphEnvironment Isolated = new(_ => null, AppContext.BaseDirectory);
+    private const string Password = "pfx-password";
 
     [Fact]
     public async Task Follow_prints_the_new_relation_and_exits_0()
@@ -116,18 +115,22 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     {
         var run = await RunAsync("silos");
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}; stderr: {run.Stderr}");
         Assert.Empty(run.Stderr);
         var lines = Lines(run.Stdout);
-        Assert.Matches(@"^ADDRESS +NAME +GATEWAY +STATUS +STARTED$", lines[0]);
+        var header = lines[0];
+        Assert.Matches(@"^ADDRESS +NAME +GATEWAY +STATUS +STARTED$", header);
         var rows = lines.Skip(1).ToList();
-        Assert.Equal(fixture.Cluster.Silos.Select(s => s.Address.ToString()).Order(), rows.Select(r => r.Split("  ")[0].Trim()).Order());
+        string Cell(string row, string column) => row[header.IndexOf(column, StringComparison.Ordinal)..].Split(' ')[0];
+
+        Assert.Equal(
+            fixture.Cluster.Silos.Select(s => $"{s.SiloAddress.ToParsableString()} {s.Name} {s.GatewayAddress!.Endpoint}").Order(StringComparer.Ordinal),
+            rows.Select(r => $"{Cell(r, "ADDRESS")} {Cell(r, "NAME")} {Cell(r, "GATEWAY")}").Order(StringComparer.Ordinal));
         Assert.All(rows, row =>
         {
-            Assert.Equal("Active", row[lines[0].IndexOf("STATUS", StringComparison.Ordinal)..].Split(' ')[0]);
-            Assert.Matches(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", row);
+            Assert.Equal("Active", Cell(row, "STATUS"));
+            Assert.Matches(@"  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", row);
         });
-        Assert.Equal(fixture.Cluster.Gateways.Order(), rows.Select(r => r[lines[0].IndexOf("GATEWAY", StringComparison.Ordinal)..].Split(' ')[0]).Order());
     }
 
     [Fact]
@@ -155,6 +158,28 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task Json_unfollow_says_what_changed()
+    {
+        var (a, b) = (fixture.NewUser(), fixture.NewUser());
+        await fixture.Client.FollowAsync(a, b, Token);
+
+        var first = await RunAsync("unfollow", $"{a}", $"{b}", "--json");
+        var again = await RunAsync("unfollow", $"{a}", $"{b}", "--json");
+
+        using (var json = first.ParseJson())
+        {
+            Assert.False(json.RootElement.GetProperty("following").GetBoolean());
+            Assert.True(json.RootElement.GetProperty("changed").GetBoolean());
+        }
+
+        using (var json = again.ParseJson())
+        {
+            Assert.False(json.RootElement.GetProperty("following").GetBoolean());
+            Assert.False(json.RootElement.GetProperty("changed").GetBoolean());
+        }
+    }
+
+    [Fact]
     public async Task Json_following_with_all_returns_every_page_as_one_list_without_a_cursor()
     {
         var user = fixture.NewUser();
@@ -165,7 +190,7 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
         using var json = run.ParseJson();
         var items = json.RootElement.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(targets.AsEnumerable().Reverse().Select(t => t.Value), items.Select(i => i.GetProperty("userId").GetInt64()));
-        Assert.All(items, i => Assert.EndsWith("Z", i.GetProperty("since").GetString(), StringComparison.Ordinal));
+        Assert.All(items, i => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", i.GetProperty("since").GetString()));
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("nextCursor").ValueKind);
     }
 
@@ -234,20 +259,53 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
 
         using var json = run.ParseJson();
         var silos = json.RootElement.EnumerateArray().ToList();
-        Assert.Equal(3, silos.Count);
-        Assert.All(silos, s => Assert.Equal("Active", s.GetProperty("status").GetString()));
         Assert.Equal(
-            fixture.Cluster.Silos.Select(s => s.GatewayPort).Order(),
-            silos.Select(s => s.GetProperty("gatewayPort").GetInt32()).Order());
+            fixture.Cluster.Silos.Select(s => $"{s.SiloAddress.ToParsableString()} {s.Name} {s.GatewayAddress!.Endpoint.Port}").Order(StringComparer.Ordinal),
+            silos.Select(s => $"{s.GetProperty("address").GetString()} {s.GetProperty("name").GetString()} {s.GetProperty("gatewayPort").GetInt32()}").Order(StringComparer.Ordinal));
+        Assert.All(silos, s =>
+        {
+            Assert.Equal("Active", s.GetProperty("status").GetString());
+            Assert.EndsWith("Z", s.GetProperty("startTime").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("Z", s.GetProperty("iAmAliveTime").GetString(), StringComparison.Ordinal);
+        });
     }
 
     [Fact]
     public async Task Silos_can_be_listed_through_the_membership_table_instead_of_a_gateway()
     {
-        var run = await RunInAsync(Isolated, ["silos", "--json", "--membership", fixture.MetaConnectionString, "--cluster-id", "test", "--secret", Secret]);
+        var run = await RunInAsync(Isolated, ["silos", "--json", "--membership", fixture.MetaConnectionString, "--cluster-id", fixture.ClusterId, "--certificate", fixture.CertificatePath]);
 
         using var json = run.ParseJson();
-        Assert.Equal(3, json.RootElement.EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active"));
+        Assert.Equal(
+            fixture.Cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).Order(StringComparer.Ordinal),
+            json.RootElement.EnumerateArray().Where(s => s.GetProperty("status").GetString() == "Active").Select(s => s.GetProperty("address").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Commands_reach_the_cluster_through_the_membership_table()
+    {
+        var (a, b) = (fixture.NewUser(), fixture.NewUser());
+
+        var run = await RunInAsync(Isolated, ["follow", $"{a}", $"{b}", "--membership", fixture.MetaConnectionString, "--cluster-id", fixture.ClusterId, "--certificate", fixture.CertificatePath]);
+
+        run.AssertSuccess($"{a} now follows {b}");
+        Assert.True((await fixture.Client.GetRelationAsync(a, b, Token)).Following);
+    }
+
+    [Fact]
+    public async Task A_membership_table_without_the_cluster_fails_with_one_line()
+    {
+        var run = await RunInAsync(Isolated, ["counts", "1", "--membership", fixture.MetaConnectionString, "--cluster-id", "no-such-cluster", "--certificate", fixture.CertificatePath]);
+
+        run.AssertFailure("no-such-cluster");
+    }
+
+    [Fact]
+    public async Task Gateways_and_the_membership_table_together_fail_with_one_line()
+    {
+        var run = await RunInAsync(Isolated, ["counts", "1", "--membership", fixture.MetaConnectionString, .. ConnectionArguments]);
+
+        run.AssertFailure("give --gateway or --membership, not both");
     }
 
     [Theory]
@@ -259,7 +317,7 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     public async Task An_invalid_id_fails_with_one_line_before_connecting(params string[] args)
     {
         // No cluster listens on port 1: an id error proves nothing tried to connect.
-        var run = await RunInAsync(Isolated, [.. args, "--gateway", "127.0.0.1:1", "--secret", Secret]);
+        var run = await RunInAsync(Isolated, [.. args, "--gateway", "127.0.0.1:1", "--certificate", fixture.CertificatePath]);
 
         run.AssertFailure("is not a user id");
     }
@@ -273,6 +331,16 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
 
         run.AssertFailure("cannot follow");
         Assert.Equal(new Counts(a, 0, 0), await fixture.Client.GetCountsAsync(a, Token));
+    }
+
+    [Fact]
+    public async Task A_failure_with_json_is_still_one_line_on_stderr_and_nothing_on_stdout()
+    {
+        var a = fixture.NewUser();
+
+        var run = await RunAsync("relation", $"{a}", $"{a}", "--json");
+
+        run.AssertFailure("cannot follow or relate to themselves");
     }
 
     [Fact]
@@ -307,109 +375,170 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
-    public async Task A_wrong_secret_fails_with_one_line()
+    public async Task A_timeout_out_of_range_fails_with_one_line()
     {
-        var run = await RunInAsync(Isolated, ["counts", $"{fixture.NewUser()}", .. GatewayArguments, "--cluster-id", "test", "--secret", "not-the-secret"]);
+        var run = await RunAsync("counts", $"{fixture.NewUser()}", "--timeout", "0");
 
-        run.AssertFailure("wrong cluster secret");
+        run.AssertFailure("--timeout must be a number of seconds above 0");
+    }
+
+    [Fact]
+    public async Task A_wrong_certificate_is_refused_with_one_line_naming_the_option()
+    {
+        var run = await RunInAsync(Isolated, ["counts", $"{fixture.NewUser()}", .. GatewayArguments, "--cluster-id", fixture.ClusterId, "--certificate", fixture.WrongCertificatePath]);
+
+        run.AssertFailure("TLS handshake with the cluster failed");
+        Assert.Contains("(check --certificate)", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_certificate_fails_with_one_line()
+    {
+        var file = Path.Combine(fixture.NewDirectory(), "cluster.pfx");
+        await File.WriteAllTextAsync(file, "not a certificate", Token);
+
+        var run = await RunInAsync(Isolated, ["counts", "1", .. GatewayArguments, "--cluster-id", fixture.ClusterId, "--certificate", file]);
+
+        run.AssertFailure("Cannot load the cluster certificate");
+        Assert.Contains(file, run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_unreachable_gateway_fails_with_one_line()
     {
-        var run = await RunInAsync(Isolated, ["counts", "1", "--gateway", "127.0.0.1:1", "--cluster-id", "test", "--secret", Secret]);
+        var run = await RunInAsync(Isolated, ["counts", "1", "--gateway", "127.0.0.1:1", "--cluster-id", fixture.ClusterId, "--certificate", fixture.CertificatePath]);
 
         run.AssertFailure("cannot reach the cluster");
         Assert.Contains("127.0.0.1:1", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_missing_secret_fails_with_one_line()
+    public async Task A_gateway_of_another_cluster_fails_with_one_line_naming_the_cluster_id_option()
     {
-        var directory = Directory.CreateTempSubdirectory("relgraph-cli-");
-        try
-        {
-            var run = await RunInAsync(Isolated with { CurrentDirectory = directory.FullName }, ["counts", "1", .. GatewayArguments, "--cluster-id", "test"]);
+        var run = await RunInAsync(Isolated, ["counts", "1", .. GatewayArguments, "--cluster-id", "another-cluster", "--certificate", fixture.CertificatePath]);
 
-            run.AssertFailure("no cluster secret");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        run.AssertFailure("--cluster-id");
     }
 
     [Fact]
-    public async Task The_secret_is_read_from_the_development_secret_file_in_the_working_directory()
+    public async Task A_missing_certificate_fails_with_one_line()
     {
-        var directory = Directory.CreateTempSubdirectory("relgraph-cli-");
-        try
-        {
-            var secretDirectory = Directory.CreateDirectory(Path.Combine(directory.FullName, ".relationgraph"));
-            await File.WriteAllTextAsync(Path.Combine(secretDirectory.FullName, "cluster.secret"), Secret + "\n", Token);
-            var user = fixture.NewUser();
+        var run = await RunInAsync(Isolated, ["counts", "1", .. GatewayArguments, "--cluster-id", fixture.ClusterId]);
 
-            var run = await RunInAsync(Isolated with { CurrentDirectory = directory.FullName }, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", "test"]);
-
-            run.AssertSuccess($"user {user}: following 0, fans 0");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        run.AssertFailure("no cluster certificate: pass --certificate or set RELGRAPH_CERTIFICATE");
     }
 
     [Fact]
-    public async Task The_secret_file_option_names_the_file_to_read()
+    public async Task A_certificate_option_naming_no_file_fails_with_one_line()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(file, Secret, Token);
-            var user = fixture.NewUser();
+        var missing = Path.Combine(fixture.NewDirectory(), "missing.pfx");
 
-            var run = await RunInAsync(Isolated, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", "test", "--secret-file", file]);
+        var run = await RunInAsync(Isolated, ["counts", "1", .. GatewayArguments, "--cluster-id", fixture.ClusterId, "--certificate", missing]);
 
-            run.AssertSuccess($"user {user}: following 0, fans 0");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        run.AssertFailure($"no cluster certificate at {missing} (from --certificate)");
     }
 
     [Fact]
-    public async Task An_explicit_secret_file_wins_over_the_secret_variable()
+    public async Task A_certificate_variable_naming_no_file_fails_with_one_line()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(file, Secret, Token);
-            var environment = new RelgraphEnvironment(name => name == RelgraphEnvironment.SecretVariable ? "not-the-secret" : null, AppContext.BaseDirectory);
-            var user = fixture.NewUser();
+        var missing = Path.Combine(fixture.NewDirectory(), "missing.pfx");
+        var environment = Isolated with { GetVariable = name => name == RelgraphEnvironment.CertificateVariable ? missing : null };
 
-            var run = await RunInAsync(environment, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", "test", "--secret-file", file]);
+        var run = await RunInAsync(environment, ["counts", "1", .. GatewayArguments, "--cluster-id", fixture.ClusterId]);
 
-            run.AssertSuccess($"user {user}: following 0, fans 0");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        run.AssertFailure($"no cluster certificate at {missing} (from {RelgraphEnvironment.CertificateVariable})");
+    }
+
+    [Theory]
+    [InlineData(".relationgraph")]
+    [InlineData("silo/RelationGraph.Silo/.relationgraph")]
+    public async Task The_certificate_is_read_from_a_development_certificate_file_in_the_working_directory(string folder)
+    {
+        var directory = fixture.NewDirectory();
+        CopyCertificate(fixture.CertificatePath, Path.Combine(directory, folder));
+        var user = fixture.NewUser();
+
+        var run = await RunInAsync(Isolated with { CurrentDirectory = directory }, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", fixture.ClusterId]);
+
+        run.AssertSuccess($"user {user}: following 0, fans 0");
     }
 
     [Fact]
-    public async Task Gateways_cluster_id_and_secret_default_from_the_environment()
+    public async Task The_working_directory_certificate_comes_before_the_development_silo_one()
+    {
+        var directory = fixture.NewDirectory();
+        CopyCertificate(fixture.CertificatePath, Path.Combine(directory, ".relationgraph"));
+        CopyCertificate(fixture.WrongCertificatePath, Path.Combine(directory, "silo", "RelationGraph.Silo", ".relationgraph"));
+        var user = fixture.NewUser();
+
+        var run = await RunInAsync(Isolated with { CurrentDirectory = directory }, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", fixture.ClusterId]);
+
+        run.AssertSuccess($"user {user}: following 0, fans 0");
+    }
+
+    [Fact]
+    public async Task A_relative_certificate_path_is_read_from_the_working_directory()
+    {
+        var directory = fixture.NewDirectory();
+        CopyCertificate(fixture.CertificatePath, Path.Combine(directory, "certs"));
+        var user = fixture.NewUser();
+
+        var run = await RunInAsync(Isolated with { CurrentDirectory = directory }, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", fixture.ClusterId, "--certificate", Path.Combine("certs", DevelopmentClusterCertificate.FileName)]);
+
+        run.AssertSuccess($"user {user}: following 0, fans 0");
+    }
+
+    [Fact]
+    public async Task The_certificate_variable_wins_over_the_development_certificate_files()
+    {
+        var directory = fixture.NewDirectory();
+        CopyCertificate(fixture.WrongCertificatePath, Path.Combine(directory, ".relationgraph"));
+        var environment = new RelgraphEnvironment(name => name == RelgraphEnvironment.CertificateVariable ? fixture.CertificatePath : null, directory);
+        var user = fixture.NewUser();
+
+        var run = await RunInAsync(environment, ["counts", $"{user}", .. GatewayArguments, "--cluster-id", fixture.ClusterId]);
+
+        run.AssertSuccess($"user {user}: following 0, fans 0");
+    }
+
+    [Fact]
+    public async Task An_explicit_certificate_wins_over_the_certificate_variable()
+    {
+        var environment = Isolated with { GetVariable = name => name == RelgraphEnvironment.CertificateVariable ? fixture.WrongCertificatePath : null };
+        var user = fixture.NewUser();
+
+        var run = await RunInAsync(environment, ["counts", $"{user}", .. ConnectionArguments]);
+
+        run.AssertSuccess($"user {user}: following 0, fans 0");
+    }
+
+    [Fact]
+    public async Task A_password_protected_certificate_is_opened_with_the_password_variable()
+    {
+        var file = Path.Combine(fixture.NewDirectory(), "protected.pfx");
+        await File.WriteAllBytesAsync(file, fixture.Certificate.Export(X509ContentType.Pkcs12, Password), Token);
+        var user = fixture.NewUser();
+        string[] args = ["counts", $"{user}", .. GatewayArguments, "--cluster-id", fixture.ClusterId, "--certificate", file];
+
+        var withPassword = await RunInAsync(Isolated with { GetVariable = name => name == RelgraphEnvironment.CertificatePasswordVariable ? Password : null }, args);
+        var withoutPassword = await RunInAsync(Isolated, args);
+
+        withPassword.AssertSuccess($"user {user}: following 0, fans 0");
+        withoutPassword.AssertFailure("Cannot load the cluster certificate");
+    }
+
+    [Fact]
+    public async Task Gateways_cluster_id_and_certificate_default_from_the_environment()
     {
         var variables = new Dictionary<string, string>
         {
-            [RelgraphEnvironment.GatewayVariable] = string.Join(",", fixture.Cluster.Gateways),
-            [RelgraphEnvironment.ClusterIdVariable] = "test",
-            [RelgraphEnvironment.SecretVariable] = Secret,
+            [RelgraphEnvironment.GatewayVariable] = string.Join(",", fixture.Cluster.Gateways()),
+            [RelgraphEnvironment.ClusterIdVariable] = fixture.ClusterId,
+            [RelgraphEnvironment.CertificateVariable] = fixture.CertificatePath,
         };
         var user = fixture.NewUser();
 
-        var run = await RunInAsync(new RelgraphEnvironment(variables.GetValueOrDefault, AppContext.BaseDirectory), ["counts", $"{user}"]);
+        var run = await RunInAsync(new RelgraphEnvironment(variables.GetValueOrDefault, fixture.EmptyDirectory), ["counts", $"{user}"]);
 
         run.AssertSuccess($"user {user}: following 0, fans 0");
     }
@@ -417,8 +546,9 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     [Theory]
     [InlineData("frobnicate", "1")]
     [InlineData("follow", "1")]
+    [InlineData("counts", "1", "--frobnicate")]
     [InlineData]
-    public async Task A_usage_error_exits_non_zero_with_one_line(params string[] args)
+    public async Task A_usage_error_exits_2_with_one_line(params string[] args)
     {
         var run = await RunInAsync(Isolated, args);
 
@@ -430,59 +560,54 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     [Fact]
     public async Task Generate_then_import_loads_the_graph_and_a_second_import_adds_nothing()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            var generated = await RunInAsync(Isolated, ["generate", "--users", "500", "--edges", "3000", "--skew", "zipf:1.2", "--seed", "4", "--out", file]);
-            var again = await RunInAsync(Isolated, ["generate", "--users", "500", "--edges", "3000", "--skew", "zipf:1.2", "--seed", "4"]);
-            Assert.Equal(ExitCodes.Success, generated.ExitCode);
-            Assert.Equal(await File.ReadAllTextAsync(file, Token), again.Stdout);
-            var pairs = Lines(again.Stdout).Select(l => l.Split(',')).Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture))).Distinct().ToList();
+        var file = Path.Combine(fixture.NewDirectory(), "edges.csv");
+        var generated = await RunInAsync(Isolated, ["generate", "--users", "500", "--edges", "3000", "--skew", "zipf:1.2", "--seed", "4", "--out", file]);
+        var again = await RunInAsync(Isolated, ["generate", "--users", "500", "--edges", "3000", "--skew", "zipf:1.2", "--seed", "4"]);
+        Assert.Equal(ExitCodes.Success, generated.ExitCode);
+        Assert.Empty(generated.Stdout);
+        Assert.Equal(await File.ReadAllTextAsync(file, Token), again.Stdout);
+        var pairs = Lines(again.Stdout).Select(l => l.Split(',')).Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture))).Distinct().ToList();
+        Assert.Equal(3000, Lines(again.Stdout).Count);
 
-            var first = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString, "--json"]);
-            var second = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString, "--json"]);
+        var first = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString, "--json"]);
+        var second = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString, "--json"]);
 
-            Assert.Equal(ExitCodes.Success, first.ExitCode);
-            Assert.Equal(pairs.Count, JsonDocument.Parse(first.Stdout).RootElement.GetProperty("newFollows").GetInt64());
-            Assert.Equal(0, JsonDocument.Parse(second.Stdout).RootElement.GetProperty("newFollows").GetInt64());
-            Assert.Contains("edges/s", first.Stderr, StringComparison.Ordinal);
-            var top = pairs.GroupBy(p => p.Item2).MaxBy(g => g.Count())!;
-            var counts = await fixture.Client.GetCountsAsync(new UserId(top.Key), Token);
-            Assert.Equal(top.Count(), counts.Fans);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.True(first.ExitCode == ExitCodes.Success, $"exit code {first.ExitCode}; stderr: {first.Stderr}");
+        Assert.Equal(pairs.Count, JsonDocument.Parse(first.Stdout).RootElement.GetProperty("newFollows").GetInt64());
+        Assert.Equal(ExitCodes.Success, second.ExitCode);
+        Assert.Equal(0, JsonDocument.Parse(second.Stdout).RootElement.GetProperty("newFollows").GetInt64());
+        Assert.Contains("edges/s", first.Stderr, StringComparison.Ordinal);
+        var top = pairs.GroupBy(p => p.Item2).MaxBy(g => g.Count())!;
+        var counts = await fixture.Client.GetCountsAsync(new UserId(top.Key), Token);
+        Assert.Equal(top.Count(), counts.Fans);
+        var follower = pairs.GroupBy(p => p.Item1).MaxBy(g => g.Count())!;
+        (await RunAsync("counts", $"{follower.Key}")).AssertSuccess($"user {follower.Key}: following {follower.Count()}, fans {pairs.Count(p => p.Item2 == follower.Key)}");
     }
 
     [Fact]
     public async Task An_import_with_a_bad_line_fails_with_one_line_and_writes_nothing()
     {
-        var file = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(file, "900001,900002\n900003,oops\n", Token);
+        var file = Path.Combine(fixture.NewDirectory(), "edges.csv");
+        await File.WriteAllTextAsync(file, "900001,900002\n900003,oops\n", Token);
 
-            var run = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString]);
+        var run = await RunInAsync(Isolated, ["import", file, "--meta", fixture.MetaConnectionString]);
 
-            Assert.Equal(ExitCodes.Failure, run.ExitCode);
-            Assert.Equal("relgraph: invalid edge list: line 2: 'oops' is not a user id (an integer from 1)", Assert.Single(Lines(run.Stderr)));
-            Assert.Equal(0, (await fixture.Client.GetCountsAsync(new UserId(900001), Token)).Following);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Equal("relgraph: invalid edge list: line 2: 'oops' is not a user id (an integer from 1)", Assert.Single(Lines(run.Stderr)));
+        Assert.Empty(run.Stdout);
+        Assert.Equal(0, (await fixture.Client.GetCountsAsync(new UserId(900001), Token)).Following);
     }
 
-    private string[] GatewayArguments => [.. fixture.Cluster.Gateways.SelectMany(g => new[] { "--gateway", g })];
+    /// <summary>No environment variables and an empty working directory (no default certificate files): only the arguments count.</summary>
+    private RelgraphEnvironment Isolated => new(_ => null, fixture.EmptyDirectory);
 
-    private string[] ConnectionArguments => [.. GatewayArguments, "--cluster-id", "test", "--secret", Secret];
+    private string[] GatewayArguments => [.. fixture.Cluster.Gateways().SelectMany(g => new[] { "--gateway", g })];
+
+    private string[] ConnectionArguments => [.. GatewayArguments, "--cluster-id", fixture.ClusterId, "--certificate", fixture.CertificatePath];
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>Runs relgraph with <paramref name="args"/> followed by the test cluster's gateways, id and secret.</summary>
+    /// <summary>Runs relgraph with <paramref name="args"/> followed by the test cluster's gateways, id and certificate.</summary>
     private Task<CliRun> RunAsync(params string[] args) => RunInAsync(Isolated, [.. args, .. ConnectionArguments]);
 
     private static async Task<CliRun> RunInAsync(RelgraphEnvironment environment, string[] args)
@@ -491,6 +616,13 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
         using var stderr = new StringWriter(CultureInfo.InvariantCulture);
         var exitCode = await RelgraphApp.RunAsync(args, stdout, stderr, environment, Token);
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Copies the certificate file <paramref name="source"/> into <paramref name="directory"/> as <c>cluster.pfx</c>.</summary>
+    private static void CopyCertificate(string source, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.Copy(source, Path.Combine(directory, DevelopmentClusterCertificate.FileName));
     }
 
     private async Task<List<UserId>> FollowManyAsync(UserId user, int count)
@@ -525,14 +657,14 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
     {
         public void AssertSuccess(string expectedLine)
         {
-            Assert.True(ExitCode == 0, $"exit code {ExitCode}; stderr: {Stderr}");
+            Assert.True(ExitCode == ExitCodes.Success, $"exit code {ExitCode}; stderr: {Stderr}");
             Assert.Equal(expectedLine, Assert.Single(Lines(Stdout)));
             Assert.Empty(Stderr);
         }
 
         public void AssertFailure(string expectedText)
         {
-            Assert.Equal(ExitCodes.Failure, ExitCode);
+            Assert.True(ExitCode == ExitCodes.Failure, $"exit code {ExitCode}; stdout: {Stdout}; stderr: {Stderr}");
             var line = Assert.Single(Lines(Stderr));
             Assert.StartsWith("relgraph: ", line, StringComparison.Ordinal);
             Assert.Contains(expectedText, line, StringComparison.Ordinal);
@@ -541,7 +673,7 @@ public sealed class RelgraphCliTests(ClusterFixture fixture) : IClassFixture<Clu
 
         public JsonDocument ParseJson()
         {
-            Assert.True(ExitCode == 0, $"exit code {ExitCode}; stderr: {Stderr}");
+            Assert.True(ExitCode == ExitCodes.Success, $"exit code {ExitCode}; stderr: {Stderr}");
             Assert.Empty(Stderr);
             Assert.Single(Lines(Stdout));
             return JsonDocument.Parse(Stdout);

@@ -13,7 +13,7 @@ public sealed partial class DockerComposeTests
     private static readonly Type[] OptionsBoundToTheRelationGraphSection =
     [
         typeof(StorageOptions), typeof(DevelopmentDatabaseOptions), typeof(RedundancyOptions), typeof(ClusterOptions), typeof(SiloOptions),
-        typeof(EndpointOptions),
+        typeof(EndpointOptions), typeof(ClusterTlsOptions),
     ];
 
     [Fact]

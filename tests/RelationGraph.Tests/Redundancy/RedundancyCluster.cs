@@ -1,0 +1,150 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
+using RelationGraph.Persistence.Outbox;
+using RelationGraph.Persistence.Sharding;
+using RelationGraph.Silo.Hosting;
+using RelationGraph.Streams.Cdc;
+using RelationGraph.Testing;
+using RelationGraph.Tests.Fixtures;
+
+namespace RelationGraph.Tests.Redundancy;
+
+/// <summary>Test clusters in a given redundancy mode, and what the redundancy tests read from their silos and shards.</summary>
+internal static class RedundancyCluster
+{
+    /// <summary>
+    /// Starts a cluster of <paramref name="silos"/> silos in <paramref name="mode"/> on a meta database of its own (or
+    /// <paramref name="meta"/>), with <paramref name="settings"/> on top.
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(
+        PostgresFixture postgres, string mode, IReadOnlyDictionary<string, string?>? settings = null, short silos = 3, string? meta = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["RelationGraph:Redundancy"] = mode };
+        var cluster = new TestClusterBuilder(silos).AddRelationGraph(meta ?? postgres.NewDatabase($"redundancy_{mode}"), all).Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>The services of <paramref name="silo"/> (the first running one by default).</summary>
+    public static IServiceProvider Services(this TestCluster cluster, SiloHandle? silo = null) =>
+        cluster.GetSiloServiceProvider((silo ?? cluster.Silos[0]).SiloAddress);
+
+    public static ShardSet Shards(this TestCluster cluster) => cluster.Services().GetRequiredService<ShardSet>();
+
+    public static EdgeStore Store(this TestCluster cluster) => cluster.Services().GetRequiredService<EdgeStore>();
+
+    /// <summary>The sum of a stream metric over the running silos.</summary>
+    public static long Sum(this TestCluster cluster, Func<StreamMetrics, long> metric) =>
+        cluster.Silos.Sum(silo => metric(cluster.Services(silo).GetRequiredService<StreamMetrics>()));
+
+    /// <summary>
+    /// The queues of stream provider <paramref name="provider"/> that <paramref name="silo"/> pulls: its range of Orleans'
+    /// consistent ring mapped by the provider's own queue mapper, as the provider's <c>ConsistentRing</c> queue balancer does.
+    /// </summary>
+    public static async Task<IReadOnlyList<QueueId>> QueuesOfAsync(this TestCluster cluster, SiloHandle silo, string provider)
+    {
+        var services = cluster.Services(silo);
+        var mapper = services.GetRequiredKeyedService<IQueueAdapterFactory>(provider).GetStreamQueueMapper();
+        var balancer = services.GetRequiredService<IStreamQueueBalancer>();
+        await balancer.Initialize(mapper);
+        try
+        {
+            return [.. balancer.GetMyQueues()];
+        }
+        finally
+        {
+            await balancer.Shutdown();
+        }
+    }
+
+    /// <summary>Ids from <paramref name="first"/> on, as many as <paramref name="count"/>.</summary>
+    public static List<UserId> Users(long first, int count) => [.. Enumerable.Range(0, count).Select(i => new UserId(first + i))];
+
+    /// <summary>The first user id from <paramref name="from"/> on that <paramref name="fits"/>.</summary>
+    public static UserId FirstUser(long from, Func<UserId, bool> fits)
+    {
+        for (var id = from; ; id++)
+        {
+            if (fits(new UserId(id)))
+            {
+                return new UserId(id);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on <paramref name="shard"/>, over a connection of the test's own.</summary>
+    public static async Task<int> ExecuteAsync(this Shard shard, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(shard.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The first column of the first row of <paramref name="sql"/> on <paramref name="shard"/>.</summary>
+    public static async Task<T> ScalarAsync<T>(this Shard shard, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(shard.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql, parameters);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return command;
+    }
+
+    /// <summary>Outbox rows still waiting on <paramref name="shard"/> for stream <paramref name="key"/>.</summary>
+    public static Task<long> WaitingAsync(this Shard shard, UserId key, CancellationToken cancellationToken) =>
+        shard.ScalarAsync<long>("SELECT count(*) FROM stream_events WHERE stream_key = $1", cancellationToken, key.Value);
+
+    /// <summary>Whether <paramref name="fan"/>'s row in <paramref name="star"/>'s fan list is active, read from the shard.</summary>
+    public static async Task<bool> IsFanAsync(this EdgeStore store, UserId star, UserId fan, CancellationToken cancellationToken) =>
+        (await store.GetAsync(EdgeDirection.Fans, star, fan, cancellationToken))?.State == EdgeState.Active;
+
+    /// <summary>The replication slots of <paramref name="shards"/>: name, whether someone reads it, and the reading backend.</summary>
+    public static async Task<IReadOnlyList<(string Slot, bool Active, int? Pid)>> SlotsAsync(string serverConnectionString, ShardSet shards, CancellationToken cancellationToken)
+    {
+        var names = shards.All.Select(s => CdcReplicationSlots.SlotName(s.Database.Database)).ToArray();
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT slot_name, active, active_pid FROM pg_replication_slots WHERE slot_name = ANY($1) ORDER BY slot_name", names);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var slots = new List<(string, bool, int?)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            slots.Add((reader.GetString(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+        }
+
+        return slots;
+    }
+
+    /// <summary>The provider name of <paramref name="mode"/>'s follow stream.</summary>
+    public static string ProviderOf(string mode) => mode switch
+    {
+        "Stream" => RelationGraphSiloBuilderExtensions.OutboxStreamProviderName,
+        "Cdc" => RelationGraphSiloBuilderExtensions.CdcStreamProviderName,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Only Stream and Cdc have stream queues."),
+    };
+}
