@@ -96,8 +96,10 @@ internal static partial class Failures
         }
 
         // The gateway accepted the connection, then closed it before the Orleans handshake finished: it refused the
-        // cluster id (Orleans does not tell the client why) or does not speak the same protocol.
-        var hint = chain.OfType<ConnectionAbortedException>().Any()
+        // cluster id (Orleans does not tell the client why) or does not speak the same protocol. Depending on when the
+        // close is seen, the connection is aborted or Orleans' preamble read finds it "terminated prematurely".
+        var hint = chain.Any(e => e is ConnectionAbortedException
+                || (e is InvalidOperationException && e.Message.Contains("terminated prematurely", StringComparison.Ordinal)))
             ? $" (the gateway closed the connection during the handshake: check --cluster-id, '{options.ClusterId}' here, and that this is a gateway port)"
             : !string.IsNullOrWhiteSpace(options.MembershipConnectionString) && chain.OfType<SiloUnavailableException>().Any()
                 ? $" (no live gateway is listed for cluster '{options.ClusterId}': check --cluster-id and that the silos are up)"

@@ -16,6 +16,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
         { "mixed", ["--users", "2000", "--edges", "10000", "--duration", "2", "--rounds", "2", "--concurrency", "4", "--activate", "200"] },
         { "fanout", ["--shards", "3", "--repeat", "20"] },
         { "import", ["--edges", "5000", "--users", "500"] },
+        { "memory", ["--users", "300", "--concurrency", "4"] },
         { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1"] },
         { "rpc", ["--duration", "0.3", "--silos", "1", "--concurrency", "2"] },
     };
@@ -34,6 +35,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
             "mixed" => await MixedBenchmark.RunAsync(arguments, token),
             "fanout" => await FanoutBenchmark.RunAsync(arguments, token),
             "import" => await ImportBenchmark.RunAsync(arguments, token),
+            "memory" => await MemoryBenchmark.RunAsync(arguments, token),
             "relbench" => await RelbenchBenchmark.RunAsync(arguments, token),
             "rpc" => await RoundTripBenchmark.RunAsync(arguments, token),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),

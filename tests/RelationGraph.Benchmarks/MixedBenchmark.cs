@@ -91,7 +91,7 @@ internal static class MixedBenchmark
             longestDrain.TotalMilliseconds, activate, idle, activated, after,
             PerActivation(activated.Memory.Rss - idle.Memory.Rss),
             PerActivation(activated.Memory.AnonymousRss - idle.Memory.AnonymousRss),
-            PerActivation(activated.HeapBytes - idle.HeapBytes));
+            PerActivation(activated.GcCommittedBytes - idle.GcCommittedBytes));
         Print(result);
         await JsonLines.AppendAsync(output, "mixed", [result], cancellationToken);
         return 0;
@@ -132,15 +132,16 @@ internal static class MixedBenchmark
     }
 
     /// <summary>
-    /// The silo's activations and memory once the last phase has had a moment to settle: its GC heap right after a full
-    /// collection (which also lets the RSS read after it shed what the collection freed), then its RSS.
+    /// The silo's activations and memory once the last phase has had a moment to settle: the GC's committed memory less
+    /// fragmentation right after a full collection (which also lets the RSS read after it shed what the collection freed),
+    /// then its RSS.
     /// </summary>
     private static async Task<MemoryPoint> MeasureMemoryAsync(SiloProcess silo, RelationGraphClient client, CancellationToken cancellationToken)
     {
         await Task.Delay(Settle, cancellationToken);
         var activations = await SiloInspector.GetActivationsAsync(client.ClusterClient, cancellationToken);
-        var heap = await SiloInspector.GetHeapAfterFullCollectionAsync(client.ClusterClient, cancellationToken);
-        return new MemoryPoint(silo.ReadMemory(), heap, activations);
+        var committed = await SiloInspector.GetGcCommittedAfterFullCollectionAsync(client.ClusterClient, cancellationToken);
+        return new MemoryPoint(silo.ReadMemory(), committed, activations);
     }
 
     private static void Print(MixedResult r)
@@ -154,7 +155,7 @@ internal static class MixedBenchmark
         Memory($"silo memory, {r.ActivatedUsers:N0} users' counts read ({Describe(r.Activated.Activations)})", r.Activated);
         table.Add("silo RSS per added activation", MarkdownTable.Number(r.RssBytesPerActivation, "N0") + " B", "-", "-");
         table.Add("silo anonymous RSS per added activation", MarkdownTable.Number(r.AnonymousBytesPerActivation, "N0") + " B", "-", "-");
-        table.Add("silo GC heap per added activation", MarkdownTable.Number(r.HeapBytesPerActivation, "N0") + " B", "-", "-");
+        table.Add("silo GC committed per added activation", MarkdownTable.Number(r.GcCommittedBytesPerActivation, "N0") + " B", "-", "-");
         Memory($"silo memory after the mix ({Describe(r.AfterMix.Activations)})", r.AfterMix);
         table.Add("silo peak RSS (VmHWM)", MarkdownTable.Mebibytes(r.AfterMix.Memory.PeakRss), "-", "-");
         table.Print();
@@ -162,7 +163,8 @@ internal static class MixedBenchmark
         Console.WriteLine($"graph: {r.Graph}. {r.Concurrency} callers, {r.Rounds} round(s) of {r.SecondsPerRound:0.#} s per side, alternating; " +
             $"{1 - r.WriteShare:P0} first-page reads (50) of following or fans of a Zipf-chosen user, {r.WriteShare:P0} follows of new random pairs.");
         Console.WriteLine($"service: the client SDK ({r.Transport}) against the released silo in a child process (1 silo, 4 shards, Redundancy {r.Redundancy}); RSS is that process's alone (/proc/PID/status).");
-        Console.WriteLine("memory: per added activation of a following or fan grain; GC heap = committed less fragmentation right after a forced full collection (Orleans' memory statistic), through the management grain.");
+        Console.WriteLine("memory: per added activation of a following or fan grain; GC committed = the GC's committed memory less fragmentation right after a forced full collection " +
+            "(Orleans' memory statistic, through the management grain), an upper bound of the live heap (the memory scenario measures both in-process).");
         Console.WriteLine("baseline: reads = the service's first-page SELECT with Npgsql on the owner's shard; writes = " + BaselineDatabase.Description + ".");
 
         void Latency(string name, LatencySummary service, LatencySummary baseline)
@@ -175,7 +177,7 @@ internal static class MixedBenchmark
         void Memory(string name, MemoryPoint point) =>
             table.Add(
                 name,
-                $"RSS {MarkdownTable.Mebibytes(point.Memory.Rss)} (anon {MarkdownTable.Mebibytes(point.Memory.AnonymousRss)}), heap {MarkdownTable.Mebibytes(point.HeapBytes)}",
+                $"RSS {MarkdownTable.Mebibytes(point.Memory.Rss)} (anon {MarkdownTable.Mebibytes(point.Memory.AnonymousRss)}), GC committed {MarkdownTable.Mebibytes(point.GcCommittedBytes)}",
                 "-",
                 "-");
 
@@ -183,7 +185,7 @@ internal static class MixedBenchmark
             string.Create(CultureInfo.InvariantCulture, $"{a.Following:N0} following + {a.Fans:N0} fan grains, {a.Total:N0} activations in all");
     }
 
-    private sealed record MemoryPoint(SiloMemory Memory, long HeapBytes, Activations Activations);
+    private sealed record MemoryPoint(SiloMemory Memory, long GcCommittedBytes, Activations Activations);
 
     private sealed record MixedSide(double OpsPerSecond, LatencySummary Reads, LatencySummary Writes);
 
@@ -191,5 +193,5 @@ internal static class MixedBenchmark
         string Graph, string Redundancy, string Transport, int Concurrency, int Rounds, double SecondsPerRound, double WriteShare,
         MixedSide Service, MixedSide Baseline, double LongestFanDrainMilliseconds,
         int ActivatedUsers, MemoryPoint Idle, MemoryPoint Activated, MemoryPoint AfterMix,
-        double RssBytesPerActivation, double AnonymousBytesPerActivation, double HeapBytesPerActivation);
+        double RssBytesPerActivation, double AnonymousBytesPerActivation, double GcCommittedBytesPerActivation);
 }

@@ -13,6 +13,7 @@ try
         "mixed" => await MixedBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "fanout" => await FanoutBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "import" => await ImportBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "memory" => await MemoryBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         _ => Usage(),
     };
 }
@@ -42,6 +43,8 @@ static int Usage()
                     seconds per side in all, split into rounds; --data-dir keeps the server and its loaded graph for the next run
           fanout    [--shards 64] [--repeat 1000] [--concurrency 1]
           import    [--edges 10000000] [--users 1000000]
+          memory    [--users 100000] [--concurrency 64]
+                    heap and RSS per following and per fan grain activation, on an in-process silo
         """);
     return 2;
 }

@@ -16,7 +16,7 @@ internal sealed record ServiceEndpoint(string Gateway, string ClusterId, X509Cer
     public const string ServiceId = "relationgraph-bench";
 
     /// <summary>A new cluster id, unique to this run.</summary>
-    public static string NewClusterId(string scenario) => $"bench-{scenario}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+    public static string NewClusterId(string kind) => $"bench-{kind}-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Whether the silo requires TLS: unless the environment says <c>RelationGraph__UseTls=false</c>, as the silo reads it.</summary>
     public static bool TlsConfigured =>

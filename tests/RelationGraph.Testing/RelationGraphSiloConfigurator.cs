@@ -25,7 +25,6 @@ public sealed class RelationGraphSiloConfigurator : ISiloConfigurator, IHostConf
             o.NumVotesForDeathDeclaration = 1;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-            o.MaxJoinAttemptTime = TimeSpan.FromSeconds(10);
         });
     }
 

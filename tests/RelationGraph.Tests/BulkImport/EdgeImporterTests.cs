@@ -170,7 +170,7 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
     private static async Task<List<string>> SnapshotAsync(StorageHost storage, string sql)
     {
         var rows = new List<string>();
-        foreach (var (_, dataSource) in storage.Shards.Databases)
+        foreach (var dataSource in storage.Shards.All.Select(s => s.DataSource))
         {
             await using var command = dataSource.CreateCommand(sql);
             await using var reader = await command.ExecuteReaderAsync(Token);
@@ -190,7 +190,7 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
     private static async Task<long> SumAsync(StorageHost storage, string sql)
     {
         var total = 0L;
-        foreach (var (_, dataSource) in storage.Shards.Databases)
+        foreach (var dataSource in storage.Shards.All.Select(s => s.DataSource))
         {
             await using var command = dataSource.CreateCommand(sql);
             total += (long)(await command.ExecuteScalarAsync(Token))!;

@@ -9,8 +9,9 @@ using RelationGraph.Tests.Fixtures;
 namespace RelationGraph.Tests.Cli;
 
 /// <summary>
-/// A three-silo test cluster on databases of its own whose silos require TLS with a certificate made for this run, a
-/// connected SDK client (over TLS too), and a second certificate the cluster does not know; shared by the tests of one class.
+/// A three-silo test cluster on databases of its own whose silos require TLS with a certificate made for this run, an SDK
+/// client on the test cluster's own client (TLS too), and a second certificate the cluster does not know; shared by the
+/// tests of one class.
 /// </summary>
 public sealed class TlsClusterFixture(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -51,20 +52,21 @@ public sealed class TlsClusterFixture(PostgresFixture postgres) : IAsyncLifetime
         DevelopmentClusterCertificate.LoadOrCreate(Path.GetDirectoryName(WrongCertificatePath)!).Dispose();
         Directory.CreateDirectory(EmptyDirectory);
 
-        var builder = new TestClusterBuilder(3)
-            .AddRelationGraph(MetaConnectionString, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" });
-        builder.Properties[ClusterTlsSiloConfigurator.CertificateDirectoryKey] = Path.GetDirectoryName(CertificatePath);
-        builder.AddSiloBuilderConfigurator<ClusterTlsSiloConfigurator>();
-        // The test cluster's own client does not use TLS; the SDK client below is the one the tests use.
-        builder.Options.InitializeClientOnDeploy = false;
-        Cluster = builder.Build();
+        // The shared silo configuration turns TLS on with the cluster certificate (silo to silo and gateways); the test
+        // cluster's own client uses it too. No test here stops a silo, so Orleans' own failure detection is enough and
+        // keeps a CPU-starved silo from being voted dead while the cluster forms.
+        Cluster = new TestClusterBuilder(3)
+            .AddRelationGraph(MetaConnectionString, new Dictionary<string, string?>
+            {
+                ["RelationGraph:Redundancy"] = "Sync",
+                ["RelationGraph:UseTls"] = "true",
+                ["RelationGraph:ClusterCertificatePath"] = CertificatePath,
+            })
+            .AddSiloBuilderConfigurator<DefaultFailureDetection>()
+            .Build();
         await Cluster.DeployAsync();
 
-        Client = await Cluster.ConnectRelationGraphClientAsync(o =>
-        {
-            o.UseTls = true;
-            o.ClusterCertificate = _certificate;
-        });
+        Client = new RelationGraphClient(Cluster.Client);
 
         // Each silo has written itself Active; wait until the cluster's own view (what `relgraph silos` reads) agrees.
         var silos = Cluster.Silos.Count;

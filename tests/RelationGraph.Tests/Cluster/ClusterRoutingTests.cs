@@ -11,7 +11,11 @@ using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Cluster;
 
-/// <summary>Routing, the client SDK and its connection options on one three-silo cluster shared by the class (Sync mode).</summary>
+/// <summary>
+/// Routing and the client SDK on one three-silo cluster shared by the class (Sync mode): one activation per user whoever
+/// calls, every operation across silos, typed errors, gateways from the membership table, a client in a host, and clients
+/// of another cluster refused. (Invalid client options are in <see cref="ClientOptionsTests"/>.)
+/// </summary>
 public sealed class ClusterRoutingTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     private TestCluster Cluster => fixture.Cluster;
@@ -167,46 +171,6 @@ public sealed class ClusterRoutingTests(ClusterFixture fixture) : IClassFixture<
         Assert.Equal(Cluster.Silos.Count, (await client.GetSilosAsync(Token)).Count(s => s.Status == nameof(SiloStatus.Active)));
         Assert.True((await host.Services.GetRequiredService<IClusterClient>().GetGrain<IFollowingGrain>(a.Value).IsFollowingAsync(b)));
         await host.StopAsync(Token);
-    }
-
-    [Theory]
-    [InlineData("", null, "gateway")]
-    [InlineData("localhost", null, "ip:port")]
-    [InlineData("127.0.0.1:30000", "Host=127.0.0.1", "not both")]
-    [InlineData("127.0.0.1:30000", "tls", "certificate")]
-    [InlineData("127.0.0.1:30000", "cluster", "ClusterId")]
-    [InlineData("127.0.0.1:30000", "attempts", "MaxAttempts")]
-    public async Task A_host_with_invalid_client_options_fails_to_start_with_the_reason(string gateway, string? change, string expected)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddRelationGraphClient(o =>
-        {
-            if (gateway.Length > 0)
-            {
-                o.Gateways.Add(gateway);
-            }
-
-            o.UseTls = change == "tls";
-            switch (change)
-            {
-                case "cluster":
-                    o.ClusterId = " ";
-                    break;
-                case "attempts":
-                    o.MaxAttempts = 0;
-                    break;
-                case { } membership when membership.StartsWith("Host=", StringComparison.Ordinal):
-                    o.MembershipConnectionString = membership;
-                    break;
-            }
-        });
-        using var host = builder.Build();
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(Token));
-
-        var argument = Assert.IsType<ArgumentException>(error, exactMatch: false);
-        Assert.Contains(expected, argument.Message, StringComparison.Ordinal);
     }
 
     private IGrainFactory Grains => fixture.Client.ClusterClient;

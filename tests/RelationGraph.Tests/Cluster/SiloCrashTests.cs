@@ -18,11 +18,11 @@ public sealed class SiloCrashTests(PostgresFixture postgres)
     public async Task A_SIGKILLed_silo_process_is_voted_dead_and_no_acknowledged_follow_is_lost()
     {
         var meta = postgres.NewDatabase("crash");
+        // Without TLS, as the test cluster runs; the child gets the same settings on its command line.
         var settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync", ["RelationGraph:UseTls"] = "false" };
-        var builder = new TestClusterBuilder(2).AddRelationGraph(meta, settings);
-        builder.AddSiloBuilderConfigurator<TempJoin>();
-        await using var cluster = builder.Build();
+        await using var cluster = new TestClusterBuilder(2).AddRelationGraph(meta, settings).Build();
         await cluster.DeployAsync(Token);
+        Trace("cluster deployed");
         await using var process = await SiloProcess.StartAsync(meta, cluster.Options.ClusterId, cluster.Options.ServiceId, settings, Token);
         var victim = (await Eventually.ValueAsync(
             ct => MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, ct),
@@ -31,17 +31,22 @@ public sealed class SiloCrashTests(PostgresFixture postgres)
             "the silo process is active in the table",
             Token)).Single(r => r.Silo.Endpoint.Equals(process.SiloEndPoint)).Silo;
         await FailoverTests.WaitUntilAsync(cluster, meta, status => status(victim) == SiloStatus.Active, $"{victim} active everywhere");
+        Trace($"silo process {process.ProcessId} joined as {victim}");
 
         // Its gateway too: a client connection dies with it.
         await using var client = await cluster.ConnectRelationGraphClientAsync(o =>
         {
             o.Gateways.Add(process.Gateway);
             o.MaxAttempts = 12;
+            // A call the dead silo had taken is answered by nobody: the client gives up on it after this and repeats it.
+            o.ResponseTimeout = TimeSpan.FromSeconds(10);
         }, Token);
         var workload = new FollowWorkload([.. Enumerable.Range(1, 60).Select(i => new UserId(20_000 + i))], seed: 7);
         var run = workload.RunAsync(client, workers: 8, Token);
         await workload.OneThirdDone.WaitAsync(TimeSpan.FromSeconds(60), Token);
-        Assert.NotEmpty(await FailoverTests.UserGrainsOnAsync(cluster, victim));
+        var hosted = await FailoverTests.UserGrainsOnAsync(cluster, victim);
+        Assert.NotEmpty(hosted);
+        Trace($"{workload.Acknowledged} of {workload.Follows.Count} follows acknowledged, {hosted.Count} user grains on the silo process: SIGKILL");
 
         await process.KillAsync();
         var clock = Stopwatch.StartNew();
@@ -52,6 +57,7 @@ public sealed class SiloCrashTests(PostgresFixture postgres)
             $"{victim} declared dead in the table",
             Token);
         await run;
+        Trace($"workload done, {workload.Failures.Count} failures");
 
         Assert.Empty(workload.Failures);
         Assert.Equal(workload.Follows.Count, workload.Acknowledged);
@@ -60,16 +66,12 @@ public sealed class SiloCrashTests(PostgresFixture postgres)
         Assert.NotEmpty(row!.Voters);
         Assert.All(row.Voters, voter => Assert.Contains(voter, cluster.Silos.Select(s => s.SiloAddress)));
         Assert.True(detection < TimeSpan.FromSeconds(20), $"declaring the crashed silo dead took {detection}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"SIGKILLed silo {victim} declared dead after {detection.TotalSeconds:0.0} s by {string.Join(", ", row.Voters)}");
+        Trace($"declared dead {detection.TotalSeconds:0.0} s after the SIGKILL by {string.Join(", ", row.Voters)}");
         await FailoverTests.WaitUntilDeadEverywhereAsync(cluster, meta, victim);
         await workload.AssertExactAsync(client, FailoverTests.Store(cluster), Token);
     }
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-}
+    private static void Trace(string message) => TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {message}");
 
-public sealed class TempJoin : ISiloConfigurator
-{
-    public void Configure(ISiloBuilder siloBuilder) =>
-        Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions.Configure<Orleans.Configuration.ClusterMembershipOptions>(siloBuilder.Services, o => o.MaxJoinAttemptTime = TimeSpan.FromSeconds(120));
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
 }

@@ -80,7 +80,7 @@ public sealed class SplitBrainTests(PostgresFixture postgres)
 
     private static async Task<TestCluster> StartAsync(string meta, string serviceId, IReadOnlyDictionary<string, string?> settings)
     {
-        var builder = new TestClusterBuilder(1).AddRelationGraph(meta, settings);
+        var builder = new TestClusterBuilder(1).AddRelationGraph(meta, settings).AddSiloBuilderConfigurator<DefaultFailureDetection>();
         builder.Options.ServiceId = serviceId;
         var cluster = builder.Build();
         try

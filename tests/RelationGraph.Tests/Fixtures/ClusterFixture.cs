@@ -22,6 +22,7 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
     {
         Cluster = new TestClusterBuilder(3)
             .AddRelationGraph(MetaConnectionString, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" })
+            .AddSiloBuilderConfigurator<DefaultFailureDetection>()
             .Build();
         await Cluster.DeployAsync();
         Client = await Cluster.ConnectRelationGraphClientAsync();

@@ -1,5 +1,8 @@
 using System.Security.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.TestingHost;
 using RelationGraph.Abstractions;
 using RelationGraph.Silo.Hosting;
@@ -29,6 +32,7 @@ public sealed class ClusterTlsTests(PostgresFixture postgres) : IAsyncLifetime
                 ["RelationGraph:UseTls"] = "true",
                 ["RelationGraph:ClusterCertificatePath"] = ClusterCertificate,
             })
+            .AddSiloBuilderConfigurator<ShortJoinTimeout>()
             .Build();
         await _cluster.DeployAsync();
     }
@@ -87,4 +91,11 @@ public sealed class ClusterTlsTests(PostgresFixture postgres) : IAsyncLifetime
         }, Token);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>A silo that cannot reach its peers gives up joining after seconds rather than Orleans' five minutes.</summary>
+    public sealed class ShortJoinTimeout : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) =>
+            siloBuilder.Services.Configure<ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = TimeSpan.FromSeconds(10));
+    }
 }

@@ -20,6 +20,7 @@ public sealed class ProviderClusterFixture(PostgresFixture postgres) : IAsyncLif
     {
         Cluster = new TestClusterBuilder(1)
             .AddRelationGraph(MetaConnectionString, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" })
+            .AddSiloBuilderConfigurator<DefaultFailureDetection>()
             .Build();
         await Cluster.DeployAsync();
     }

@@ -22,6 +22,7 @@ public sealed class ReminderTests(PostgresFixture postgres)
     {
         var meta = postgres.NewDatabase("reminders");
         var builder = new TestClusterBuilder(2).AddRelationGraph(meta, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" });
+        builder.AddSiloBuilderConfigurator<DefaultFailureDetection>();
         builder.AddSiloBuilderConfigurator<FastReminders>();
         await using var cluster = builder.Build();
         await cluster.DeployAsync(Token);

@@ -62,7 +62,8 @@ internal sealed class RandomFollowWorkload
                         _expected[(follower, followee)] = follow;
                     }
 
-                    progress?.Invoke(Interlocked.Increment(ref _acknowledged));
+                    var acknowledged = Interlocked.Increment(ref _acknowledged);
+                    progress?.Invoke(acknowledged);
                 }
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -87,6 +88,13 @@ internal sealed class RandomFollowWorkload
         }
     }
 
+    /// <summary>Asserts that every operation was acknowledged.</summary>
+    public void AssertAllAcknowledged()
+    {
+        Assert.True(_failures.IsEmpty, $"{_failures.Count} of {Operations} operations failed:\n{string.Join("\n", _failures.Take(3))}");
+        Assert.Equal(Operations, Acknowledged);
+    }
+
     /// <summary>
     /// Asserts that no operation failed and that the following side (rows read straight from the shards through
     /// <paramref name="store"/>, counts, and the client's view) is the replay now; then waits, up to
@@ -94,7 +102,7 @@ internal sealed class RandomFollowWorkload
     /// </summary>
     public async Task AssertConvergedAsync(IRelationGraphClient client, EdgeStore store, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Assert.True(_failures.IsEmpty, $"{_failures.Count} operations failed:\n{string.Join("\n", _failures.Take(5))}");
+        AssertAllAcknowledged();
         var all = new PageRequest(PageRequest.MaxLimit);
         foreach (var user in _users)
         {
@@ -104,18 +112,19 @@ internal sealed class RandomFollowWorkload
             Assert.Equal(expected, (await client.GetFollowingAsync(user, all, cancellationToken)).Items.Select(i => i.UserId).Order());
         }
 
-        var lagging = _users.ToList();
+        var lagging = new Dictionary<UserId, string>();
         await Eventually.WaitAsync(
             async ct =>
             {
-                var still = new List<UserId>();
-                foreach (var user in lagging)
+                var still = new Dictionary<UserId, string>();
+                foreach (var user in lagging.Count > 0 ? lagging.Keys.ToList() : _users)
                 {
                     var expected = ExpectedFans(user);
-                    if (!(await RowsAsync(store, EdgeDirection.Fans, user, ct)).SequenceEqual(expected)
-                        || await store.GetCountAsync(EdgeDirection.Fans, user, ct) != expected.Count)
+                    var rows = await RowsAsync(store, EdgeDirection.Fans, user, ct);
+                    var count = await store.GetCountAsync(EdgeDirection.Fans, user, ct);
+                    if (!rows.SequenceEqual(expected) || count != expected.Count)
                     {
-                        still.Add(user);
+                        still[user] = $"fans of {user}: expected [{string.Join(",", expected)}], have [{string.Join(",", rows)}] counted {count}";
                     }
                 }
 
@@ -123,7 +132,7 @@ internal sealed class RandomFollowWorkload
                 return still.Count == 0;
             },
             timeout,
-            () => string.Join("; ", lagging.Take(5).Select(u => $"fans of {u}: expected [{string.Join(",", ExpectedFans(u))}]")),
+            () => string.Join("; ", lagging.Values.Take(5)),
             cancellationToken);
 
         foreach (var user in _users)

@@ -119,6 +119,10 @@ internal static class RedundancyCluster
     public static Task<long> WaitingAsync(this Shard shard, UserId key, CancellationToken cancellationToken) =>
         shard.ScalarAsync<long>("SELECT count(*) FROM stream_events WHERE stream_key = $1", cancellationToken, key.Value);
 
+    /// <summary>Dead letters on <paramref name="shard"/> for stream <paramref name="key"/>.</summary>
+    public static Task<long> DeadLettersAsync(this Shard shard, UserId key, CancellationToken cancellationToken) =>
+        shard.ScalarAsync<long>("SELECT count(*) FROM stream_dead_letters WHERE stream_key = $1", cancellationToken, key.Value);
+
     /// <summary>Whether <paramref name="fan"/>'s row in <paramref name="star"/>'s fan list is active, read from the shard.</summary>
     public static async Task<bool> IsFanAsync(this EdgeStore store, UserId star, UserId fan, CancellationToken cancellationToken) =>
         (await store.GetAsync(EdgeDirection.Fans, star, fan, cancellationToken))?.State == EdgeState.Active;
@@ -129,7 +133,7 @@ internal static class RedundancyCluster
         var names = shards.All.Select(s => CdcReplicationSlots.SlotName(s.Database.Database)).ToArray();
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT slot_name, active, active_pid FROM pg_replication_slots WHERE slot_name = ANY($1) ORDER BY slot_name", names);
+        await using var command = Command(connection, "SELECT slot_name, active, active_pid FROM pg_replication_slots WHERE slot_name = ANY($1) ORDER BY slot_name", (object)names);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var slots = new List<(string, bool, int?)>();
         while (await reader.ReadAsync(cancellationToken))

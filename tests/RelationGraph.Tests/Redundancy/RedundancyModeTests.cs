@@ -35,7 +35,7 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
 
         await workload.RunAsync(client, workers: 8, progress: null, Token);
 
-        Assert.Equal(workload.Operations, workload.Acknowledged);
+        workload.AssertAllAcknowledged();
         await workload.AssertConvergedAsync(client, cluster.Store(), Convergence, Token);
     }
 
@@ -57,7 +57,7 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
         await cluster.KillSiloAsync(victim, Token);
         await run;
 
-        Assert.Equal(workload.Operations, workload.Acknowledged);
+        workload.AssertAllAcknowledged();
         await workload.AssertConvergedAsync(client, cluster.Store(), Convergence, Token);
         if (mode == "Sync")
         {
