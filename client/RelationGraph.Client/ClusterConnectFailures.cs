@@ -85,7 +85,8 @@ internal sealed class ConnectRetryFilter(IOptions<RelationGraphClientOptions> op
 
     public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
     {
-        if (handshakes.Take() is { } failure)
+        // A connection attempt that ran out of time on a slow machine says nothing about the certificate: try again.
+        if (handshakes.Take() is { } failure && !TimedOut(exception))
         {
             throw new AuthenticationException($"The TLS handshake with the cluster failed: {failure}. The client and the silos must use the same cluster certificate.", exception);
         }
@@ -98,5 +99,19 @@ internal sealed class ConnectRetryFilter(IOptions<RelationGraphClientOptions> op
         await Task.Delay(_delay, cancellationToken);
         _delay = RelationGraphClient.NextDelay(_delay);
         return true;
+    }
+
+    // Orleans reports an open-connection timeout only in the message of its ConnectionFailedException.
+    private static bool TimedOut(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is TimeoutException || exception.Message.Contains("timed out", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 using Orleans.TestingHost;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.Outbox;
 
 namespace RelationGraph.Testing;
 
@@ -21,6 +22,13 @@ public static class RelationGraphTestClusterBuilderExtensions
         builder.Options.ConfigureFileLogging = false;
         builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] = metaConnectionString;
         builder.Properties[$"{StorageOptions.SectionName}:UseTls"] = "false";
+
+        // Several clusters share the test machine's two cores: two outbox queues per shard rather than eight keep the
+        // idle pulling agents' polls from crowding out the tests' own work. Settings below can still ask for more.
+        builder.Properties[$"{StreamOptions.SectionName}:QueuesPerDatabase"] = "2";
+
+        // On a test machine busy with several clusters, opening a connection can take longer than production's 3 s.
+        builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ShardConnectTimeout)}"] = "00:00:15";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Properties[key] = value;

@@ -20,7 +20,11 @@ public sealed class StorageHost : IAsyncDisposable
     public static async Task<StorageHost> StartAsync(string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RelationGraph:ConnectionString"] = metaConnectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RelationGraph:ConnectionString"] = metaConnectionString,
+            ["RelationGraph:ShardConnectTimeout"] = "00:00:15",
+        });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddRelationGraphStorage().AddRelationGraphStorageStartup();
         var host = builder.Build();

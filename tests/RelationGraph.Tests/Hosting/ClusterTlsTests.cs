@@ -25,16 +25,7 @@ public sealed class ClusterTlsTests(PostgresFixture postgres) : IAsyncLifetime
     {
         DevelopmentClusterCertificate.LoadOrCreate(Path.GetDirectoryName(ClusterCertificate)!).Dispose();
         DevelopmentClusterCertificate.LoadOrCreate(Path.GetDirectoryName(OtherCertificate)!).Dispose();
-        _cluster = new TestClusterBuilder(1)
-            .AddRelationGraph(postgres.NewDatabase("tls"), new Dictionary<string, string?>
-            {
-                ["RelationGraph:Redundancy"] = "Sync",
-                ["RelationGraph:UseTls"] = "true",
-                ["RelationGraph:ClusterCertificatePath"] = ClusterCertificate,
-            })
-            .AddSiloBuilderConfigurator<ShortJoinTimeout>()
-            .Build();
-        await _cluster.DeployAsync();
+        _cluster = await StartClusterAsync("tls");
     }
 
     public async ValueTask DisposeAsync()
@@ -69,17 +60,34 @@ public sealed class ClusterTlsTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_silo_with_another_certificate_cannot_join()
     {
+        // A cluster of its own, so the refused silo's traces in the membership table stay out of the other tests.
+        await using var cluster = await StartClusterAsync("tls_join");
         var overrides = new MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?> { ["RelationGraph:ClusterCertificatePath"] = OtherCertificate },
         };
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => _cluster.StartSiloAsync(_cluster.Silos.Count, _cluster.Options, [overrides], startSiloOnNewPort: true, Token));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => cluster.StartSiloAsync(cluster.Silos.Count, cluster.Options, [overrides], startSiloOnNewPort: true, Token));
 
-        var hosts = await _cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Token);
+        var hosts = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, Token);
         // Its handshakes with the cluster fail, so it never validates connectivity to the active silos and gives up joining.
         Assert.Contains("ValidateInitialConnectivity", error.ToString(), StringComparison.Ordinal);
-        Assert.Equal(_cluster.Silos.Select(s => s.SiloAddress), hosts.Keys);
+        Assert.Equal(cluster.Silos.Select(s => s.SiloAddress), hosts.Keys);
+    }
+
+    private async Task<TestCluster> StartClusterAsync(string database)
+    {
+        var cluster = new TestClusterBuilder(1)
+            .AddRelationGraph(postgres.NewDatabase(database), new Dictionary<string, string?>
+            {
+                ["RelationGraph:Redundancy"] = "Sync",
+                ["RelationGraph:UseTls"] = "true",
+                ["RelationGraph:ClusterCertificatePath"] = ClusterCertificate,
+            })
+            .AddSiloBuilderConfigurator<ShortJoinTimeout>()
+            .Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     private Task<Client.RelationGraphClient> ConnectAsync(Action<Client.RelationGraphClientOptions> configure) =>

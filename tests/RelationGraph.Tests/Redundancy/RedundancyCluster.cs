@@ -19,13 +19,21 @@ internal static class RedundancyCluster
 {
     /// <summary>
     /// Starts a cluster of <paramref name="silos"/> silos in <paramref name="mode"/> on a meta database of its own (or
-    /// <paramref name="meta"/>), with <paramref name="settings"/> on top.
+    /// <paramref name="meta"/>), with <paramref name="settings"/> on top. Unless the test kills a silo
+    /// (<paramref name="killsSilos"/>), with Orleans' own failure detection, so that a silo starved of CPU on a busy
+    /// machine is not voted dead.
     /// </summary>
     public static async Task<TestCluster> StartAsync(
-        PostgresFixture postgres, string mode, IReadOnlyDictionary<string, string?>? settings = null, short silos = 3, string? meta = null)
+        PostgresFixture postgres, string mode, IReadOnlyDictionary<string, string?>? settings = null, short silos = 3, string? meta = null, bool killsSilos = false)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["RelationGraph:Redundancy"] = mode };
-        var cluster = new TestClusterBuilder(silos).AddRelationGraph(meta ?? postgres.NewDatabase($"redundancy_{mode}"), all).Build();
+        var builder = new TestClusterBuilder(silos).AddRelationGraph(meta ?? postgres.NewDatabase($"redundancy_{mode}"), all);
+        if (!killsSilos)
+        {
+            builder.AddSiloBuilderConfigurator<DefaultFailureDetection>();
+        }
+
+        var cluster = builder.Build();
         try
         {
             await cluster.DeployAsync();

@@ -58,10 +58,13 @@ internal sealed class ShardFault : IAsyncDisposable
             RETURN OLD;
             """, cancellationToken);
 
-    /// <summary>Holds advisory lock <paramref name="lockKey"/> on <paramref name="shard"/> until the returned connection is disposed.</summary>
+    /// <summary>
+    /// Holds advisory lock <paramref name="lockKey"/> on <paramref name="shard"/> until the returned connection is disposed
+    /// (an unpooled one: a pooled session would keep the lock after it is returned to the pool).
+    /// </summary>
     public static async Task<NpgsqlConnection> HoldLockAsync(Shard shard, long lockKey, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(shard.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(shard.ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({lockKey.ToString(CultureInfo.InvariantCulture)})", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
