@@ -212,9 +212,12 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
             {
                 await connection.SendStatusUpdate(timeoutSource.Token);
             }
-            catch (Exception exception) when (exception is InvalidOperationException or NpgsqlException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception)
             {
-                // The connection is going anyway; the server keeps the last position it was told.
+                // Best effort: the connection is going anyway, and the server keeps the last position it was told. Whatever
+                // fails here must not keep the reader below from stopping, or it would go on holding the slot. (Npgsql throws
+                // NullReferenceException when START_REPLICATION is still awaiting the server's answer: a queue handed on
+                // just after its receiver started.)
             }
         }
 
