@@ -48,7 +48,9 @@ internal static partial class RelgraphCommand
             try
             {
                 await using var shards = new ShardSet();
-                await StorageBootstrap.InitializeAsync(shards, metaConnectionString, new StorageOptions(), run.CancellationToken, adoptStoredMap: true);
+                // A one-off tool waits for a busy server rather than failing fast the way a silo's request path must.
+                var settings = new StorageOptions { ShardConnectTimeout = TimeSpan.FromSeconds(30) };
+                await StorageBootstrap.InitializeAsync(shards, metaConnectionString, settings, run.CancellationToken, adoptStoredMap: true);
                 var summary = await new EdgeImporter(shards).ImportAsync(spooled, new ProgressBar(run.Stderr), run.CancellationToken);
                 await run.Stderr.WriteLineAsync();
                 await run.Stdout.WriteLineAsync(run.Json

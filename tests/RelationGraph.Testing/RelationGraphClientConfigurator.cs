@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using RelationGraph.Client;
@@ -25,6 +27,9 @@ public sealed class RelationGraphClientConfigurator : IClientBuilderConfigurator
             var certificate = ClusterTls.LoadCertificate(path, tls.ClusterCertificatePassword);
             clientBuilder.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
         }
+
+        // A TLS handshake on a test machine running several clusters at once can outlast Orleans' 5 s default.
+        clientBuilder.Services.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = RelationGraphTestClusterExtensions.OpenConnectionTimeout);
     }
 
     /// <inheritdoc />

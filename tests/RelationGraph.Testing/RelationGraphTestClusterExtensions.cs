@@ -6,6 +6,9 @@ namespace RelationGraph.Testing;
 /// <summary>RelationGraph's client SDK on a running <see cref="TestCluster"/>.</summary>
 public static class RelationGraphTestClusterExtensions
 {
+    /// <summary>How long test clients give a gateway connection, TLS handshake included: generous, since test machines are shared and loaded.</summary>
+    public static readonly TimeSpan OpenConnectionTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The gateway endpoints (<c>ip:port</c>) of the cluster's running silos.</summary>
     public static IReadOnlyList<string> Gateways(this TestCluster cluster) =>
         cluster.GetActiveSilos().Select(s => s.GatewayAddress!.Endpoint.ToString()).ToList();
@@ -19,6 +22,7 @@ public static class RelationGraphTestClusterExtensions
             ClusterId = cluster.Options.ClusterId,
             ServiceId = cluster.Options.ServiceId,
             UseTls = false,
+            OpenConnectionTimeout = OpenConnectionTimeout,
         };
         foreach (var gateway in cluster.Gateways())
         {
