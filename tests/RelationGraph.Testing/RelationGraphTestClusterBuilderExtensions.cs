@@ -20,6 +20,12 @@ public static class RelationGraphTestClusterBuilderExtensions
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
+
+        // TestClusterBuilder opts its silos into Orleans' experimental distributed grain directory. RelationGraph's silos
+        // run Orleans' default directory, and so must the silos that test them: a cluster can mix test silos with a silo
+        // host process, and the experimental directory's update loop spins on a CPU core once its silo's host is disposed
+        // without a clean stop (a killed or refused silo), which starves every other test on the machine.
+        builder.Options.SiloBuilderConfiguratorTypes.RemoveAll(type => type?.StartsWith("Orleans.TestingHost.ConfigureDistributedGrainDirectory,", StringComparison.Ordinal) == true);
         builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] = metaConnectionString;
         builder.Properties[$"{StorageOptions.SectionName}:UseTls"] = "false";
 
