@@ -33,7 +33,7 @@ internal sealed class StopSignal : IDisposable
     {
         if (_stop.IsCancellationRequested)
         {
-            SiloProcess.KillAll();
+            Testing.SiloProcess.KillAll();
             return;
         }
 

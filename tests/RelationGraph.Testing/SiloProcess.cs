@@ -33,6 +33,7 @@ public sealed class SiloProcess : IAsyncDisposable
     static SiloProcess()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => KillAll();
     }
 
     private SiloProcess(Process process, TestClusterPortAllocator ports, int siloPort, int gatewayPort, int httpPort)
@@ -192,7 +193,8 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static void KillAll()
+    /// <summary>Kills every silo child still running; for exit paths that cannot await a graceful stop.</summary>
+    public static void KillAll()
     {
         foreach (var (id, process) in Running)
         {
