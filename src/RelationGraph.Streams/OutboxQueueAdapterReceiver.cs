@@ -175,8 +175,11 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
         deadline.CancelAfter(timeout);
         try
         {
-            var released = await OutboxSql.ReleaseAsync(_shard, _queue, Owner, deadline.Token);
-            LogReleased(_logger, _queueId, released);
+            // Only a queue handed on with events still in it is worth a line; an idle one says nothing.
+            if (await OutboxSql.ReleaseAsync(_shard, _queue, Owner, deadline.Token) is > 0 and var released)
+            {
+                LogReleased(_logger, _queueId, released);
+            }
         }
         catch (Exception exception)
         {
