@@ -22,6 +22,9 @@ internal sealed class InFlightBatches
 
     public bool TryTake(long position, [MaybeNullWhen(false)] out LeasedBatch batch) => _batches.TryRemove(position, out batch);
 
+    /// <summary>The streams (keys) of which <paramref name="owner"/> has a batch out for delivery.</summary>
+    public long[] StreamKeysOf(Guid owner) => _batches.Values.Where(b => b.Owner == owner).Select(b => b.StreamKey).Distinct().ToArray();
+
     /// <summary>The rows <paramref name="owner"/> holds.</summary>
     public long[] RowsOf(Guid owner) => _batches.Values.Where(b => b.Owner == owner).SelectMany(b => b.Rows).ToArray();
 
@@ -35,5 +38,5 @@ internal sealed class InFlightBatches
     }
 }
 
-/// <summary>The rows of one batch container, leased by receiver <paramref name="Owner"/>.</summary>
-internal sealed record LeasedBatch(Guid Owner, Shard Shard, int Queue, long[] Rows, DateTimeOffset[] CreatedAt);
+/// <summary>The rows of one batch container of stream <paramref name="StreamKey"/>, leased by receiver <paramref name="Owner"/>.</summary>
+internal sealed record LeasedBatch(Guid Owner, Shard Shard, int Queue, long StreamKey, long[] Rows, DateTimeOffset[] CreatedAt);

@@ -85,7 +85,12 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
 
         // The cache limits how many containers it takes; a container holds at least one row, so as many rows always fit.
         var limit = maxCount > 0 ? Math.Min(maxCount, _options.BatchSize) : _options.BatchSize;
-        var rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, cancellationToken);
+
+        // Orleans delivers a stream's containers one call at a time. Leasing a stream's new rows while its previous batch is
+        // still out would cut a busy stream's backlog into many small containers (one per read) and its subscriber would
+        // never catch up; left in the table, they come in one container with the next read after that delivery.
+        var busy = _inFlight.StreamKeysOf(Owner);
+        var rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, busy, cancellationToken);
         if (rows.Count == 0 && _signals is not null && _options.MaxPollInterval > TimeSpan.Zero)
         {
             bool signalled;
@@ -103,7 +108,7 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
                 return [];
             }
 
-            rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, cancellationToken);
+            rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, busy, cancellationToken);
         }
 
         if (rows.Count == 0)
@@ -256,7 +261,7 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
             var first = group[0].Row;
             var position = _inFlight.NextPosition();
             var sequences = group.Select(g => g.Row.Sequence).ToArray();
-            _inFlight.Add(position, new LeasedBatch(Owner, _shard, _queue, sequences, group.Select(g => g.Row.CreatedAt).ToArray()));
+            _inFlight.Add(position, new LeasedBatch(Owner, _shard, _queue, first.StreamKey, sequences, group.Select(g => g.Row.CreatedAt).ToArray()));
             containers.Add(new OutboxBatchContainer(
                 StreamId.Create(first.Namespace, first.StreamKey),
                 new OutboxSequenceToken(position, 0, _shard.Database.ShardId, _queue, first.Sequence),

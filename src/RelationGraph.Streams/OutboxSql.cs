@@ -8,15 +8,16 @@ namespace RelationGraph.Streams;
 internal static class OutboxSql
 {
     /// <summary>
-    /// Leases up to <c>$2</c> free rows of queue <c>$1</c> in sequence order for <c>$3</c> to owner <c>$4</c>. Rows another
-    /// receiver is leasing at this moment are skipped, not waited for; rows whose lease lapsed are free again.
+    /// Leases up to <c>$2</c> free rows of queue <c>$1</c> in sequence order for <c>$3</c> to owner <c>$4</c>, except rows of
+    /// the streams <c>$5</c>. Rows another receiver is leasing at this moment are skipped, not waited for; rows whose lease
+    /// lapsed are free again.
     /// </summary>
     private const string LeaseSql = """
         UPDATE stream_events AS e
         SET leased_until = now() + $3, lease_owner = $4, deliveries = e.deliveries + 1
         WHERE e.queue = $1 AND e.sequence IN (
             SELECT sequence FROM stream_events
-            WHERE queue = $1 AND (leased_until IS NULL OR leased_until < now())
+            WHERE queue = $1 AND (leased_until IS NULL OR leased_until < now()) AND stream_key <> ALL($5)
             ORDER BY sequence LIMIT $2
             FOR UPDATE SKIP LOCKED)
         RETURNING e.sequence, e.namespace, e.stream_key, e.payload, e.created_at, e.deliveries, e.failures
@@ -43,11 +44,11 @@ internal static class OutboxSql
         SELECT queue, namespace, stream_key, payload, created_at FROM moved ORDER BY queue, sequence
         """;
 
-    /// <summary>Leases up to <paramref name="limit"/> free rows of <paramref name="queue"/> for <paramref name="lease"/>.</summary>
-    public static Task<List<LeasedRow>> LeaseAsync(Shard shard, int queue, int limit, TimeSpan lease, Guid owner, CancellationToken cancellationToken) =>
+    /// <summary>Leases up to <paramref name="limit"/> free rows of <paramref name="queue"/> for <paramref name="lease"/>, none of streams <paramref name="exceptStreams"/>.</summary>
+    public static Task<List<LeasedRow>> LeaseAsync(Shard shard, int queue, int limit, TimeSpan lease, Guid owner, long[] exceptStreams, CancellationToken cancellationToken) =>
         shard.RunAsync(async (dataSource, ct) =>
         {
-            await using var command = Command(dataSource, LeaseSql, queue, limit, lease, owner);
+            await using var command = Command(dataSource, LeaseSql, queue, limit, lease, owner, exceptStreams);
             var rows = new List<LeasedRow>(limit);
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {

@@ -34,7 +34,7 @@ static int Usage()
         usage: RelationGraph.Benchmarks SCENARIO [--option value ...]   (every scenario also takes --out file.jsonl)
           rpc       [--duration 3] [--silos 1,3] [--concurrency 1,8,64] [--tls both]
                     --tls off: plain TCP only, on: TLS only, both: each silo count over plain TCP, then over TLS
-          relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000]
+          relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000] [--modes Sync,Stream,Cdc]
           write     [--concurrency 1,8,64] [--duration 5] [--rounds 3] [--users 100000]
                     seconds per round and side; follows among --users users
           read      [--users 100000] [--edges 1000000] [--samples 5000] [--skew zipf:1.1]

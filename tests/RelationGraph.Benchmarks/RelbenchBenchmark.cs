@@ -23,14 +23,19 @@ internal static class RelbenchBenchmark
         var follows = arguments.Int("follows", 20_000);
         var concurrencies = arguments.Ints("concurrency", [1, 8]);
         var samples = arguments.Int("samples", 2000);
+        var modes = arguments.Text("modes") is { } chosen ? chosen.Split(',', StringSplitOptions.TrimEntries) : Modes;
         var output = arguments.Text("out");
         arguments.RejectUnknown();
+        if (modes.FirstOrDefault(m => !Modes.Contains(m, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw new UsageException($"Unknown mode '{unknown}' in --modes: use {string.Join(", ", Modes)}.");
+        }
 
         await using var server = await BenchmarkServer.StartAsync("relbench", null, cancellationToken);
         var landings = new ConcurrentQueue<double>();
         using var listener = ListenToLandings(landings);
         var results = new List<RelbenchResult>();
-        foreach (var mode in Modes)
+        foreach (var mode in modes)
         {
             await using var silo = await InProcessSilo.StartAsync(
                 server.ConnectionString($"relbench_{mode.ToLowerInvariant()}"), server.SiloDirectory, new Dictionary<string, string> { ["Redundancy"] = mode }, cancellationToken);

@@ -224,6 +224,66 @@ public sealed class OutboxDeliveryTests(OutboxDeliveryTests.Fixture fixture) : I
         Assert.Equal(new Counts(star, 0, 2), await fixture.Client.GetCountsAsync(star, Token));
     }
 
+    [Fact]
+    public async Task A_streams_events_that_arrive_while_its_batch_is_out_wait_in_the_queue_and_then_land_together()
+    {
+        var star = fixture.NewUser();
+        var queue = StreamQueue.QueueOf(star.Value, fixture.QueuesPerDatabase);
+        var other = fixture.NewUser(u => StreamQueue.QueueOf(u.Value, fixture.QueuesPerDatabase) == queue && fixture.Shards.For(u) != fixture.Shards.For(star));
+        var fans = fixture.NewUsers(21);
+        var shard = fixture.Shards.All[0];
+
+        // The star's fan writes wait for a lock the test holds: its first batch stays out for delivery.
+        const long StallLock = 0x5354_414C;
+        await using var stall = await ShardFault.StallFanWritesAsync(fixture.Shards.For(star), $"NEW.owner_id = {star}", StallLock, Token);
+        var held = await ShardFault.HoldLockAsync(fixture.Shards.For(star), StallLock, Token);
+        try
+        {
+            await fixture.AppendAsync(shard, star, [fixture.Follow(fans[0], star)], Token);
+            await Eventually.WaitAsync(
+                async ct => await LeasedAsync(shard, star, ct) == 1,
+                Deadline,
+                () => "the star's first event was not taken for delivery",
+                Token);
+
+            // Committed one at a time, then an event of another stream of the same queue behind them: once that one has
+            // landed, the receiver has read past the star's later events, and left them in the queue.
+            foreach (var fan in fans[1..])
+            {
+                await fixture.AppendAsync(shard, star, [fixture.Follow(fan, star)], Token);
+            }
+
+            await fixture.AppendAsync(shard, other, [fixture.Follow(fans[0], other)], Token);
+            await Eventually.WaitAsync(
+                ct => fixture.Store.IsFanAsync(other, fans[0], ct),
+                Deadline,
+                () => "an event of another stream of the queue was held up behind the stalled one",
+                Token);
+            Assert.Equal(1, await LeasedAsync(shard, star, Token));
+            Assert.Equal(fans.Count, await shard.WaitingAsync(star, Token));
+        }
+        finally
+        {
+            await held.DisposeAsync();
+        }
+
+        await Eventually.WaitAsync(
+            async ct => await shard.WaitingAsync(star, ct) == 0,
+            Deadline,
+            () => "the star's events did not land once its fan writes went on",
+            Token);
+        foreach (var fan in fans)
+        {
+            Assert.True(await fixture.Store.IsFanAsync(star, fan, Token), $"{fan} is not among the star's fans");
+        }
+
+        Assert.Equal(new Counts(star, 0, fans.Count), await fixture.Client.GetCountsAsync(star, Token));
+    }
+
+    /// <summary>Outbox rows of stream <paramref name="key"/> on <paramref name="shard"/> that a receiver holds.</summary>
+    private static Task<long> LeasedAsync(Shard shard, UserId key, CancellationToken cancellationToken) =>
+        shard.ScalarAsync<long>("SELECT count(*) FROM stream_events WHERE stream_key = $1 AND lease_owner IS NOT NULL", cancellationToken, key.Value);
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>A two-silo Stream-mode cluster with quick retries and leases, and a client.</summary>
