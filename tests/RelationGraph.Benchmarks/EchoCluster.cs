@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using RelationGraph.Client;
 
 namespace RelationGraph.Benchmarks;
@@ -109,14 +110,20 @@ internal sealed class EchoCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Awaits, in each silo's own membership view, <paramref name="siloCount"/> active silos: Orleans announces every change.</summary>
     private async Task WaitForSilosAsync(int siloCount, CancellationToken cancellationToken)
     {
-        var management = Client.GetGrain<IManagementGrain>(0);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(FormTimeout);
-        while ((await management.GetHosts(onlyActive: true, timeout.Token)).Count < siloCount)
+        foreach (var silo in _silos)
         {
-            await Task.Delay(100, timeout.Token);
+            await foreach (var view in silo.Services.GetRequiredService<IClusterMembershipService>().MembershipUpdates.WithCancellation(timeout.Token))
+            {
+                if (view.Members.Values.Count(m => m.Status == SiloStatus.Active) >= siloCount)
+                {
+                    break;
+                }
+            }
         }
     }
 }
