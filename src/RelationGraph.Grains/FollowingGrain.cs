@@ -12,14 +12,23 @@ namespace RelationGraph.Grains;
 /// answer (Sync), from a stream event committed with the write (Stream), or from the replication log (Cdc).
 /// </summary>
 public sealed class FollowingGrain(
-    EdgeStore store, Serializer serializer, TimeProvider timeProvider, IOptions<RedundancyOptions> options, IOptions<ListCacheOptions> cacheOptions)
+    EdgeStore store,
+    Serializer serializer,
+    TimeProvider timeProvider,
+    IOptions<RedundancyOptions> options,
+    IOptions<ListCacheOptions> cacheOptions,
+    IOptions<RateLimitOptions> rateLimitOptions,
+    RateLimitMetrics rateLimitMetrics)
     : Grain, IFollowingGrain
 {
     private readonly Redundancy _redundancy = options.Value.Redundancy;
     private readonly ListCache _cache = new(cacheOptions.Value, timeProvider);
+    private UserRateLimiter? _rateLimiter;
     private DateTimeOffset _lastEventAt = DateTimeOffset.MinValue;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
+
+    private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
 
     public Task<FollowResult> FollowAsync(UserId target) => ChangeAsync(target, EdgeState.Active);
 
@@ -43,6 +52,7 @@ public sealed class FollowingGrain(
     private async Task<FollowResult> ChangeAsync(UserId target, EdgeState state)
     {
         RejectSelf(target);
+        TakeRateLimit(state == EdgeState.Active ? UserWriteKind.Follow : UserWriteKind.Unfollow);
         var current = await store.GetAsync(EdgeDirection.Following, Me, target);
         if (current is null && state == EdgeState.Removed)
         {
@@ -84,6 +94,16 @@ public sealed class FollowingGrain(
         var now = EventTime.Truncate(timeProvider.GetUtcNow());
         _lastEventAt = now > floor ? now : floor + EventTime.Resolution;
         return _lastEventAt;
+    }
+
+    /// <summary>Takes one write from the user's rate limits, or throws <see cref="RateLimitedException"/> before anything is read or written.</summary>
+    private void TakeRateLimit(UserWriteKind kind)
+    {
+        var keep = RateLimiter.Acquire(kind);
+        if (keep > TimeSpan.Zero)
+        {
+            DelayDeactivation(keep);
+        }
     }
 
     private void RejectSelf(UserId other)

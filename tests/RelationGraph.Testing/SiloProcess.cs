@@ -103,6 +103,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["RelationGraph:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["RelationGraph:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
             ["urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"),
+            [RelationGraphTestClusterBuilderExtensions.RateLimitsEnabled] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             // "Application started." says it serves.
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using RelationGraph.Abstractions;
@@ -5,8 +6,8 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Silo.Api;
 
 /// <summary>
-/// Maps failures to <c>application/problem+json</c>: bad input 400, an unreachable shard 503, a grain call that
-/// timed out 504, anything else 500 without internals.
+/// Maps failures to <c>application/problem+json</c>: bad input 400, a rate limit 429 and back-pressure 503 (both with
+/// <c>Retry-After</c>), an unreachable shard 503, a grain call that timed out 504, anything else 500 without internals.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
@@ -16,6 +17,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid argument", argument.Message),
+            RateLimitedException limited => (StatusCodes.Status429TooManyRequests, "Too many requests", limited.Message),
             ShardUnavailableException shard => (StatusCodes.Status503ServiceUnavailable, "Shard unavailable", shard.Message),
             OverloadedException overloaded => (StatusCodes.Status503ServiceUnavailable, "Overloaded", overloaded.Message),
             TimeoutException timeout => (StatusCodes.Status504GatewayTimeout, "Timeout", timeout.Message),
@@ -27,6 +29,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         }
 
         httpContext.Response.StatusCode = status;
+        if (RetryAfter(exception) is { } retryAfter)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -34,6 +41,14 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>When a retry may succeed: a rate limit knows; back-pressure clears as the queue drains, within a second or so.</summary>
+    private static TimeSpan? RetryAfter(Exception exception) => exception switch
+    {
+        RateLimitedException limited => limited.RetryAfter,
+        OverloadedException => TimeSpan.FromSeconds(1),
+        _ => null,
+    };
 
     [LoggerMessage(1, LogLevel.Error, "{Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string method, PathString path);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RelationGraph.Client;
 using RelationGraph.Grains;
@@ -46,6 +47,9 @@ public static class RelationGraphSiloBuilderExtensions
             .Validate(o => o.MaxPages >= 1, "RelationGraph:ListCache:MaxPages must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.SectionName));
+        services.AddSingleton<RateLimitMetrics>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
 
         var metaDatabase = section[nameof(StorageOptions.ConnectionString)];
         silo.UseAdoNetClustering(o =>
