@@ -14,6 +14,7 @@ try
         "fanout" => await FanoutBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "import" => await ImportBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "memory" => await MemoryBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "crawl" => await CrawlBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         _ => Usage(),
     };
 }
@@ -45,6 +46,9 @@ static int Usage()
           import    [--edges 10000000] [--users 1000000]
           memory    [--users 100000] [--concurrency 64]
                     heap and RSS per following and per fan grain activation, on an in-process silo
+          crawl     [--users 1000000] [--concurrency 64] [--bound-mb 512]
+                    one read and one follow for each of --users distinct users; silo RSS over time, Orleans' defaults
+                    against RelationGraph's memory-pressure shedding under a heap bound
         """);
     return 2;
 }
