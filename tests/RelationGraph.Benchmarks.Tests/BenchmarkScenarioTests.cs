@@ -17,6 +17,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
         { "fanout", ["--shards", "3", "--repeat", "20"] },
         { "import", ["--edges", "5000", "--users", "500"] },
         { "memory", ["--users", "300", "--concurrency", "4"] },
+        { "crawl", ["--users", "200", "--concurrency", "4", "--bound-mb", "256"] },
         { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1"] },
         { "rpc", ["--duration", "0.3", "--silos", "1", "--concurrency", "2"] },
     };
@@ -36,6 +37,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
             "fanout" => await FanoutBenchmark.RunAsync(arguments, token),
             "import" => await ImportBenchmark.RunAsync(arguments, token),
             "memory" => await MemoryBenchmark.RunAsync(arguments, token),
+            "crawl" => await CrawlBenchmark.RunAsync(arguments, token),
             "relbench" => await RelbenchBenchmark.RunAsync(arguments, token),
             "rpc" => await RoundTripBenchmark.RunAsync(arguments, token),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
