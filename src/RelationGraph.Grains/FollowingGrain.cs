@@ -52,7 +52,7 @@ public sealed class FollowingGrain(
     private async Task<FollowResult> ChangeAsync(UserId target, EdgeState state)
     {
         RejectSelf(target);
-        TakeRateLimit(state == EdgeState.Active ? UserWriteKind.Follow : UserWriteKind.Unfollow);
+        RateLimiter.Take(state == EdgeState.Active ? UserWriteKind.Follow : UserWriteKind.Unfollow, DelayDeactivation);
         var current = await store.GetAsync(EdgeDirection.Following, Me, target);
         if (current is null && state == EdgeState.Removed)
         {
@@ -94,16 +94,6 @@ public sealed class FollowingGrain(
         var now = EventTime.Truncate(timeProvider.GetUtcNow());
         _lastEventAt = now > floor ? now : floor + EventTime.Resolution;
         return _lastEventAt;
-    }
-
-    /// <summary>Takes one write from the user's rate limits, or throws <see cref="RateLimitedException"/> before anything is read or written.</summary>
-    private void TakeRateLimit(UserWriteKind kind)
-    {
-        var keep = RateLimiter.Acquire(kind);
-        if (keep > TimeSpan.Zero)
-        {
-            DelayDeactivation(keep);
-        }
     }
 
     private void RejectSelf(UserId other)

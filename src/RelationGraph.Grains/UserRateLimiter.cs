@@ -2,9 +2,23 @@ using RelationGraph.Abstractions;
 
 namespace RelationGraph.Grains;
 
-/// <summary>One user's write limits, kept by the user's following grain (<see cref="RateLimitOptions"/>).</summary>
+/// <summary>One user's write limits, kept by the user's grain that makes those writes (<see cref="RateLimitOptions"/>).</summary>
 internal sealed class UserRateLimiter(UserId user, RateLimitOptions options, RateLimitMetrics metrics, TimeProvider timeProvider)
 {
+    /// <summary>
+    /// Takes one <paramref name="kind"/> write, or throws <see cref="RateLimitedException"/> before anything is read or
+    /// written; asks the grain through <paramref name="delayDeactivation"/> to stay active as long as <see cref="Acquire"/>
+    /// says the daily caps need.
+    /// </summary>
+    public void Take(UserWriteKind kind, Action<TimeSpan> delayDeactivation)
+    {
+        var keep = Acquire(kind);
+        if (keep > TimeSpan.Zero)
+        {
+            delayDeactivation(keep);
+        }
+    }
+
     private readonly Dictionary<UserWriteKind, (TokenBucket Burst, TokenBucket Daily)> _buckets = [];
 
     /// <summary>
