@@ -5,7 +5,8 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Silo.Api;
 
 /// <summary>
-/// Maps failures to <c>application/problem+json</c>: bad input 400, an unreachable shard 503, a grain call that
+/// Maps failures to <c>application/problem+json</c>: bad input 400, an action refused by a block 403 (the target blocks
+/// the actor) or 409 (the actor blocks the target), an unreachable shard 503, a grain call that
 /// timed out 504, anything else 500 without internals.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
@@ -15,6 +16,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            RelationBlockedException { BlockedByTarget: true } blocked => (StatusCodes.Status403Forbidden, "Blocked", blocked.Message),
+            RelationBlockedException blocking => (StatusCodes.Status409Conflict, "Unblock first", blocking.Message),
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid argument", argument.Message),
             ShardUnavailableException shard => (StatusCodes.Status503ServiceUnavailable, "Shard unavailable", shard.Message),
             OverloadedException overloaded => (StatusCodes.Status503ServiceUnavailable, "Overloaded", overloaded.Message),
