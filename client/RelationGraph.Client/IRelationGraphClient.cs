@@ -15,6 +15,8 @@ namespace RelationGraph.Client;
 /// <list type="bullet">
 /// <item><see cref="ArgumentException"/>: invalid input, checked before any call where possible (a self-follow, a page
 /// size out of range: <see cref="ArgumentOutOfRangeException"/>) or by the grain (a malformed cursor). Nothing is written.</item>
+/// <item><see cref="RelationBlockedException"/>: a follow or friend request refused because a block stands between the
+/// two users (<see cref="RelationBlockedException.BlockedByTarget"/> says who blocks whom). Nothing is written.</item>
 /// <item><see cref="ShardUnavailableException"/>: a storage shard the call needs is down. Try again later.</item>
 /// <item><see cref="RateLimitedException"/>: the user has made too many writes of that kind for now (a per-user limit of the
 /// service); nothing was written. Not retried: try again after <see cref="RateLimitedException.RetryAfter"/>.</item>
@@ -53,6 +55,60 @@ public interface IRelationGraphClient
     /// <summary>How <paramref name="userId"/> and <paramref name="otherId"/> relate.</summary>
     /// <exception cref="ArgumentException">The two users are the same.</exception>
     Task<Relation> GetRelationAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default);
+
+    // Friends, blocks, batch relations and set queries (issue 12).
+
+    /// <summary>
+    /// <paramref name="userId"/> asks <paramref name="otherId"/> to be friends, or accepts their request: they become
+    /// friends (<see cref="FriendStatus.Friends"/>) when <paramref name="otherId"/> had asked too. Idempotent.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
+    /// <exception cref="RelationBlockedException">A block stands between them; nothing was written.</exception>
+    Task<FriendResult> RequestFriendAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels <paramref name="userId"/>'s request, declines <paramref name="otherId"/>'s, or ends their friendship. Idempotent.</summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
+    Task<FriendResult> RemoveFriendAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of <paramref name="userId"/>'s friends, newest friendship first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
+    Task<EdgePage> GetFriendsAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of <paramref name="userId"/>'s pending friend requests going <paramref name="direction"/>, newest first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page size or the direction is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
+    Task<EdgePage> GetFriendRequestsAsync(UserId userId, FriendRequestDirection direction, PageRequest? page = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <paramref name="userId"/> blocks <paramref name="otherId"/>: the follows in both directions, the friendship and any
+    /// request between them are removed, both copies and all counts, before this returns. Idempotent.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
+    Task<BlockResult> BlockAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default);
+
+    /// <summary><paramref name="userId"/> unblocks <paramref name="otherId"/>. Restores nothing. Idempotent.</summary>
+    /// <exception cref="ArgumentException">The two users are the same.</exception>
+    Task<BlockResult> UnblockAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of the users <paramref name="userId"/> blocks, newest first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
+    Task<EdgePage> GetBlocksAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
+
+    /// <summary>How <paramref name="userId"/> relates to each of <paramref name="otherIds"/>, in one call (one query per shard).</summary>
+    /// <exception cref="ArgumentException">Not 1 to <see cref="RelationBatch.MaxIds"/> ids, a repeated id, or <paramref name="userId"/> among them.</exception>
+    Task<RelationSet> GetRelationsAsync(UserId userId, IReadOnlyList<UserId> otherIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of a set query (<see cref="SetQuery"/>): users <paramref name="userId"/> follows who follow back (no
+    /// <paramref name="otherId"/>), users both follow, or users <paramref name="userId"/> follows who follow
+    /// <paramref name="otherId"/>; by ascending id, without users blocking or blocked by <paramref name="userId"/>.
+    /// A page does bounded work, so it may be short (even empty) and still have a next cursor.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed, or the query needs a second user other than <paramref name="userId"/>.</exception>
+    Task<UserPage> GetSetAsync(UserId userId, SetQuery query, UserId? otherId = null, PageRequest? page = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The cluster's silos as its membership table lists them, dead ones included, active ones first: read through Orleans'

@@ -142,7 +142,8 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
         {
             var following = Following(userId).GetFollowingCountAsync();
             var fans = Fans(userId).GetFanCountAsync();
-            return new Counts(userId, await following, await fans);
+            var friends = Social(userId).GetFriendCountAsync();
+            return new Counts(userId, await following, await fans) { Friends = await friends };
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -150,6 +151,82 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     {
         RejectSelf(userId, otherId);
         return CallAsync(() => Following(userId).GetRelationAsync(otherId), cancellationToken);
+    }
+
+    // Friends, blocks, batch relations and set queries (issue 12).
+
+    /// <inheritdoc />
+    public Task<FriendResult> RequestFriendAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default)
+    {
+        RejectSelf(userId, otherId);
+        return CallAsync(() => Social(userId).RequestFriendAsync(otherId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<FriendResult> RemoveFriendAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default)
+    {
+        RejectSelf(userId, otherId);
+        return CallAsync(() => Social(userId).RemoveFriendAsync(otherId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EdgePage> GetFriendsAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        var request = (page ?? new PageRequest()).Validate();
+        return CallAsync(() => Social(userId).GetFriendsAsync(request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EdgePage> GetFriendRequestsAsync(UserId userId, FriendRequestDirection direction, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(direction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(direction), direction, "direction must be incoming or outgoing.");
+        }
+
+        var request = (page ?? new PageRequest()).Validate();
+        return CallAsync(() => Social(userId).GetFriendRequestsAsync(direction, request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<BlockResult> BlockAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default)
+    {
+        RejectSelf(userId, otherId);
+        return CallAsync(() => Social(userId).BlockAsync(otherId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<BlockResult> UnblockAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default)
+    {
+        RejectSelf(userId, otherId);
+        return CallAsync(() => Social(userId).UnblockAsync(otherId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EdgePage> GetBlocksAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        var request = (page ?? new PageRequest()).Validate();
+        return CallAsync(() => Social(userId).GetBlocksAsync(request), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RelationSet> GetRelationsAsync(UserId userId, IReadOnlyList<UserId> otherIds, CancellationToken cancellationToken = default)
+    {
+        RelationBatch.Validate(userId, otherIds);
+        IReadOnlyList<UserId> ids = [.. otherIds];
+        return CallAsync(() => Social(userId).GetRelationsAsync(ids), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<UserPage> GetSetAsync(UserId userId, SetQuery query, UserId? otherId = null, PageRequest? page = null, CancellationToken cancellationToken = default)
+    {
+        if (query != SetQuery.Mutual)
+        {
+            RejectSelf(userId, otherId ?? throw new ArgumentException($"Set query {query} needs a second user.", nameof(otherId)));
+        }
+
+        var request = (page ?? new PageRequest()).Validate();
+        return CallAsync(() => Social(userId).GetSetAsync(query, otherId, request), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -179,6 +256,8 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     private IFollowingGrain Following(UserId userId) => _cluster.GetGrain<IFollowingGrain>(userId.Value);
 
     private IFanGrain Fans(UserId userId) => _cluster.GetGrain<IFanGrain>(userId.Value);
+
+    private ISocialGrain Social(UserId userId) => _cluster.GetGrain<ISocialGrain>(userId.Value);
 
     private static void RejectSelf(UserId userId, UserId otherId)
     {

@@ -9,4 +9,9 @@ namespace RelationGraph.Abstractions;
 /// <param name="State">The edge's new state.</param>
 /// <param name="OccurredAt">The event time (UTC, microsecond precision); orders events on one edge.</param>
 [GenerateSerializer, Immutable, Alias("RelationGraph.FollowChanged")]
-public sealed record FollowChanged([property: Id(0)] UserId Follower, [property: Id(1)] UserId Followee, [property: Id(2)] EdgeState State, [property: Id(3)] DateTimeOffset OccurredAt);
+public sealed record FollowChanged([property: Id(0)] UserId Follower, [property: Id(1)] UserId Followee, [property: Id(2)] EdgeState State, [property: Id(3)] DateTimeOffset OccurredAt)
+{
+    /// <summary>Which relation changed: a follow (the default) or a friend request (ask).</summary>
+    [Id(4)]
+    public RelationKind Kind { get; init; }
+}

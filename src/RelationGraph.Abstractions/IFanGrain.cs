@@ -23,4 +23,9 @@ public interface IFanGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     [Alias("GetFanCountAsync")]
     Task<long> GetFanCountAsync();
+
+    /// <summary>Forgets this grain's cached pages and counts: a write went around the grain (a block retiring follows).</summary>
+    [AlwaysInterleave]
+    [Alias("InvalidateAsync")]
+    Task InvalidateAsync();
 }

@@ -35,4 +35,9 @@ public interface IFollowingGrain : IGrainWithIntegerKey
     /// <summary>How this user and <paramref name="other"/> relate.</summary>
     [Alias("GetRelationAsync")]
     Task<Relation> GetRelationAsync(UserId other);
+
+    /// <summary>Forgets this grain's cached pages and counts: a write went around the grain (a block retiring follows).</summary>
+    [AlwaysInterleave]
+    [Alias("InvalidateAsync")]
+    Task InvalidateAsync();
 }

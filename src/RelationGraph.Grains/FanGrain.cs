@@ -7,7 +7,8 @@ using RelationGraph.Persistence;
 namespace RelationGraph.Grains;
 
 /// <summary>
-/// Owns one user's fan list, the reverse copy of followers' following rows, and the fan count. It is an implicit
+/// Owns one user's fan list, the reverse copy of followers' following rows, and the fan count; it also lands the
+/// reverse copy of friend asks (<see cref="RelationKind.FriendAsk"/>), which ride the same stream. It is an implicit
 /// subscriber of the follow stream keyed by its user: whichever stream provider carries the deployment's follow events
 /// (the outbox in Stream mode, the replication feed in Cdc mode) delivers them here in batches.
 /// </summary>
@@ -52,20 +53,34 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
     {
-        var changed = await _cache.WriteAsync(() => store.ApplyAsync(EdgeDirection.Fans, Me, change.Follower, change.State, change.OccurredAt));
+        var changed = await _cache.WriteAsync(() => store.ApplyAsync(ReverseOf(change.Kind), Me, change.Follower, change.State, change.OccurredAt));
         metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
         return changed;
     }
 
     private async Task ApplyAllCoreAsync(IReadOnlyList<FollowChanged> changes)
     {
-        await _cache.WriteAsync(() => store.ApplyAllAsync(EdgeDirection.Fans, Me, changes.Select(c => (c.Follower, c.State, c.OccurredAt))));
+        await _cache.WriteAsync(() => store.ApplyAllAsync(Me, changes.Select(c => (ReverseOf(c.Kind), c.Follower, c.State, c.OccurredAt))));
         var now = time.GetUtcNow();
         foreach (var change in changes)
         {
             metrics.RecordLanding(now - change.OccurredAt);
         }
     }
+
+    public Task InvalidateAsync()
+    {
+        _cache.Invalidate();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The reverse copy of a relation kind: fans for follows, incoming asks for friend asks.</summary>
+    private static EdgeDirection ReverseOf(RelationKind kind) => kind switch
+    {
+        RelationKind.Follow => EdgeDirection.Fans,
+        RelationKind.FriendAsk => EdgeDirection.FriendAsked,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown relation kind."),
+    };
 
     private void EnsureMine(FollowChanged change)
     {

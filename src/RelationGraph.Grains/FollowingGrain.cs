@@ -21,12 +21,14 @@ public sealed class FollowingGrain(
     RateLimitMetrics rateLimitMetrics)
     : Grain, IFollowingGrain
 {
-    private readonly Redundancy _redundancy = options.Value.Redundancy;
     private readonly ListCache _cache = new(cacheOptions.Value, timeProvider);
+    private readonly EventClock _clock = new(timeProvider);
+    private SourceWrites? _writes;
     private UserRateLimiter? _rateLimiter;
-    private DateTimeOffset _lastEventAt = DateTimeOffset.MinValue;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
+
+    private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
     private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
 
@@ -44,9 +46,13 @@ public sealed class FollowingGrain(
     public async Task<Relation> GetRelationAsync(UserId other)
     {
         RejectSelf(other);
-        var following = IsFollowingAsync(other);
-        var followedBy = GrainFactory.GetGrain<IFollowingGrain>(other.Value).IsFollowingAsync(Me);
-        return new Relation(Me, other, await following, await followedBy);
+        return (await store.GetRelationsAsync(Me, [other]))[0];
+    }
+
+    public Task InvalidateAsync()
+    {
+        _cache.Invalidate();
+        return Task.CompletedTask;
     }
 
     private async Task<FollowResult> ChangeAsync(UserId target, EdgeState state)
@@ -61,39 +67,13 @@ public sealed class FollowingGrain(
 
         if (current?.State == state)
         {
-            if (_redundancy == Redundancy.Sync)
-            {
-                // Already so. Re-deliver the stored event: applying it is idempotent, and it repairs a fan copy
-                // that missed it (say its shard was down when the first request wrote the following row).
-                await GrainFactory.GetGrain<IFanGrain>(target.Value).ApplyAsync(new FollowChanged(Me, target, state, current.EventAt));
-            }
-
+            await Writes.RepeatAsync(new FollowChanged(Me, target, state, current.EventAt));
             return new FollowResult(Me, target, state == EdgeState.Active, Changed: false);
         }
 
-        var change = new FollowChanged(Me, target, state, NextEventTime(current));
-        var outbox = _redundancy == Redundancy.Stream
-            ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, serializer.SerializeToArray<object>(change))
-            : null;
-        var changed = await _cache.WriteAsync(() => store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox));
-        if (_redundancy == Redundancy.Sync)
-        {
-            await GrainFactory.GetGrain<IFanGrain>(target.Value).ApplyAsync(change);
-        }
-
+        var change = new FollowChanged(Me, target, state, _clock.Next(current));
+        var changed = await _cache.WriteAsync(() => Writes.WriteAsync(EdgeDirection.Following, change));
         return new FollowResult(Me, target, state == EdgeState.Active, changed);
-    }
-
-    /// <summary>
-    /// The next event time: now, but always after this activation's previous event and after the edge's stored
-    /// event, so the write wins last-writer-wins even when clocks differ between silos.
-    /// </summary>
-    private DateTimeOffset NextEventTime(EdgeRecord? current)
-    {
-        var floor = current is null || current.EventAt < _lastEventAt ? _lastEventAt : current.EventAt;
-        var now = EventTime.Truncate(timeProvider.GetUtcNow());
-        _lastEventAt = now > floor ? now : floor + EventTime.Resolution;
-        return _lastEventAt;
     }
 
     private void RejectSelf(UserId other)

@@ -12,7 +12,7 @@ namespace RelationGraph.Persistence;
 /// Reads and writes edges on the owner's shard. Writes are idempotent last-writer-wins applications of events
 /// (see <c>apply_edge</c> in the shard schema); pages are keyset-paginated, newest first.
 /// </summary>
-public sealed class EdgeStore(
+public sealed partial class EdgeStore(
     ShardSet shards,
     IOptions<StorageOptions> options,
     StreamBackPressure? backPressure = null,
@@ -46,6 +46,15 @@ public sealed class EdgeStore(
     /// transactions (group commit); the task completes once the write's transaction has committed.
     /// </summary>
     public async Task<bool> ApplyAsync(
+        EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default) =>
+        await ApplyEventAsync(direction, owner, other, state, eventAt, outbox, cancellationToken) == EdgeOutcome.Changed;
+
+    /// <summary>
+    /// As <see cref="ApplyAsync"/>, answering in full: an activating event between two users one of whom blocks the other
+    /// is refused (<see cref="EdgeOutcome.OwnerBlocks"/>, <see cref="EdgeOutcome.BlockedByOther"/>), and then neither it
+    /// nor its <paramref name="outbox"/> event is written.
+    /// </summary>
+    public async Task<EdgeOutcome> ApplyEventAsync(
         EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default)
     {
         var shard = shards.For(owner);
@@ -54,25 +63,30 @@ public sealed class EdgeStore(
             await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
         }
 
-        var changed = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, outbox), cancellationToken);
-        if (outbox is not null)
+        var outcome = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, outbox), cancellationToken);
+        if (outbox is not null && outcome < EdgeOutcome.OwnerBlocks)
         {
             streamMetrics?.RecordAppended();
         }
 
-        return changed;
+        return outcome;
     }
 
     /// <summary>
     /// Applies several events to <paramref name="owner"/>'s rows in <paramref name="direction"/>, queued together so they
     /// share commits; returns how many flipped an edge's state. Completes once every one has committed.
     /// </summary>
+    public Task<int> ApplyAllAsync(
+        EdgeDirection direction, UserId owner, IEnumerable<(UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default) =>
+        ApplyAllAsync(owner, events.Select(e => (direction, e.Other, e.State, e.EventAt)), cancellationToken);
+
+    /// <summary>As the other overload, each event in a direction of its own.</summary>
     public async Task<int> ApplyAllAsync(
-        EdgeDirection direction, UserId owner, IEnumerable<(UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default)
+        UserId owner, IEnumerable<(EdgeDirection Direction, UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default)
     {
         var writer = WriterFor(shards.For(owner));
-        var changed = await Task.WhenAll(events.Select(e => writer.WriteAsync(new EdgeWrite(direction, owner, e.Other, e.State, e.EventAt, null), cancellationToken)));
-        return changed.Count(flipped => flipped);
+        var outcomes = await Task.WhenAll(events.Select(e => writer.WriteAsync(new EdgeWrite(e.Direction, owner, e.Other, e.State, e.EventAt, null), cancellationToken)));
+        return outcomes.Count(outcome => outcome == EdgeOutcome.Changed);
     }
 
     /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>

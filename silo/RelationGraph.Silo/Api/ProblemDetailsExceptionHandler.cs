@@ -6,8 +6,9 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Silo.Api;
 
 /// <summary>
-/// Maps failures to <c>application/problem+json</c>: bad input 400, a rate limit 429 and back-pressure 503 (both with
-/// <c>Retry-After</c>), an unreachable shard 503, a grain call that timed out 504, anything else 500 without internals.
+/// Maps failures to <c>application/problem+json</c>: bad input 400, an action refused by a block 403 (the target blocks
+/// the actor) or 409 (the actor blocks the target), a rate limit 429 and back-pressure 503 (both with <c>Retry-After</c>),
+/// an unreachable shard 503, a grain call that timed out 504, anything else 500 without internals.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
@@ -16,6 +17,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            RelationBlockedException { BlockedByTarget: true } blocked => (StatusCodes.Status403Forbidden, "Blocked", blocked.Message),
+            RelationBlockedException blocking => (StatusCodes.Status409Conflict, "Unblock first", blocking.Message),
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid argument", argument.Message),
             RateLimitedException limited => (StatusCodes.Status429TooManyRequests, "Too many requests", limited.Message),
             ShardUnavailableException shard => (StatusCodes.Status503ServiceUnavailable, "Shard unavailable", shard.Message),

@@ -26,15 +26,17 @@ public static class RelationGraphApi
         {
             var following = grains.GetGrain<IFollowingGrain>(userId.Value).GetFollowingCountAsync();
             var fans = grains.GetGrain<IFanGrain>(userId.Value).GetFanCountAsync();
-            return new Counts(userId, await following, await fans);
+            var friends = grains.GetGrain<ISocialGrain>(userId.Value).GetFriendCountAsync();
+            return new Counts(userId, await following, await fans) { Friends = await friends };
         });
 
         users.MapGet("/relations/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) =>
             grains.GetGrain<IFollowingGrain>(userId.Value).GetRelationAsync(otherId));
 
+        users.MapSocialApi();
         return endpoints;
     }
 
-    private static PageRequest Page(int? limit, string? cursor) =>
+    internal static PageRequest Page(int? limit, string? cursor) =>
         new PageRequest(limit ?? PageRequest.DefaultLimit, string.IsNullOrEmpty(cursor) ? null : cursor).Validate();
 }

@@ -28,8 +28,8 @@ internal sealed class ShardWriter : IAsyncDisposable
         _flushers = Enumerable.Range(0, flushers).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
     }
 
-    /// <summary>Applies <paramref name="write"/>; true when the edge's state flipped.</summary>
-    public Task<bool> WriteAsync(EdgeWrite write, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="write"/>: whether the edge's state flipped, or the write was refused by a block.</summary>
+    public Task<EdgeOutcome> WriteAsync(EdgeWrite write, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite(write);
         ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
@@ -95,39 +95,56 @@ internal sealed class ShardWriter : IAsyncDisposable
         }
     }
 
-    private async Task<bool[]> ExecuteAsync(NpgsqlDataSource dataSource, List<PendingWrite> batch, CancellationToken cancellationToken)
-    {
-        // Two statements whatever the batch size, so their plans are prepared once and a batch costs one parse-free round trip.
-        await using var command = dataSource.CreateBatch();
-        command.BatchCommands.Add(new NpgsqlBatchCommand("""
-            SELECT apply_edge(owner_id, direction, other_id, state, event_at)
+    private const string ApplySql = """
+        SELECT apply_edge_event(owner_id, direction, other_id, state, event_at)
+        FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[]) WITH ORDINALITY
+            AS w(owner_id, direction, other_id, state, event_at, position)
+        ORDER BY position
+        """;
+
+    private const string ApplyAndAppendSql = """
+        WITH applied AS MATERIALIZED (
+            SELECT position, apply_edge_event(owner_id, direction, other_id, state, event_at) AS outcome
             FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[]) WITH ORDINALITY
-                AS w(owner_id, direction, other_id, state, event_at, position)
-            ORDER BY position
-            """)
-        {
-            Parameters =
-            {
-                new() { Value = batch.Select(p => p.Write.Owner.Value).ToArray() },
-                new() { Value = batch.Select(p => (short)p.Write.Direction).ToArray() },
-                new() { Value = batch.Select(p => p.Write.Other.Value).ToArray() },
-                new() { Value = batch.Select(p => (short)p.Write.State).ToArray() },
-                new() { Value = batch.Select(p => EventTime.Truncate(p.Write.EventAt)).ToArray() },
-            },
-        });
-        var outboxes = batch.Where(p => p.Write.Outbox is not null).Select(p => p.Write.Outbox!).ToList();
+                AS w(owner_id, direction, other_id, state, event_at, position)),
+        appended AS (
+            INSERT INTO stream_events (queue, namespace, stream_key, payload)
+            SELECT e.queue, e.namespace, e.stream_key, e.payload
+            FROM unnest($6::bigint[], $7::integer[], $8::text[], $9::bigint[], $10::bytea[]) WITH ORDINALITY
+                AS e(position, queue, namespace, stream_key, payload, n)
+            JOIN applied USING (position)
+            WHERE applied.outcome < 2
+            ORDER BY e.n)
+        SELECT outcome FROM applied ORDER BY position
+        """;
+
+    private async Task<EdgeOutcome[]> ExecuteAsync(NpgsqlDataSource dataSource, List<PendingWrite> batch, CancellationToken cancellationToken)
+    {
+        // One statement whatever the batch size, so its plan is prepared once and a batch costs one parse-free round trip.
+        // With stream events it also appends those whose write was not refused by a block, in the same transaction.
+        var outboxes = batch.Select((p, i) => (p.Write.Outbox, Position: i + 1L)).Where(o => o.Outbox is not null).ToList();
+        await using var command = dataSource.CreateCommand(outboxes.Count == 0 ? ApplySql : ApplyAndAppendSql);
+        command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Owner.Value).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(p => (short)p.Write.Direction).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Other.Value).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(p => (short)p.Write.State).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(p => EventTime.Truncate(p.Write.EventAt)).ToArray() });
         if (outboxes.Count > 0)
         {
-            command.BatchCommands.Add(StreamQueue.Append(outboxes, _queues));
+            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Position).ToArray() });
+            command.Parameters.Add(new() { Value = outboxes.Select(o => StreamQueue.QueueOf(o.Outbox!.Key, _queues)).ToArray() });
+            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Namespace).ToArray() });
+            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Key).ToArray() });
+            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Payload).ToArray() });
         }
 
-        // A batch is one implicit transaction; the answers count only once the reader has seen it commit.
-        var changed = new bool[batch.Count];
+        // One statement is one implicit transaction; the answers count only once the reader has seen it commit.
+        var changed = new EdgeOutcome[batch.Count];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             for (var i = 0; i < batch.Count && await reader.ReadAsync(cancellationToken); i++)
             {
-                changed[i] = reader.GetBoolean(0);
+                changed[i] = (EdgeOutcome)reader.GetInt16(0);
             }
 
             while (await reader.NextResultAsync(cancellationToken))
@@ -142,6 +159,6 @@ internal sealed class ShardWriter : IAsyncDisposable
     {
         public EdgeWrite Write { get; } = write;
 
-        public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<EdgeOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

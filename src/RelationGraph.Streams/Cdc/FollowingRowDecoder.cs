@@ -5,13 +5,14 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Streams.Cdc;
 
 /// <summary>
-/// Turns a row of <c>following</c> (pgoutput, binary) into the <see cref="FollowChanged"/> it stands for: owner_id
-/// follows (state 1) or unfollowed (state 0) other_id at event_at. Columns are found by name in the relation message,
+/// Turns a row of <c>following</c> or <c>friend_asks</c> (pgoutput, binary) into the <see cref="FollowChanged"/> it stands
+/// for: owner_id follows or asks (state 1), or unfollowed or withdrew (state 0), other_id at event_at. Columns are found by name in the relation message,
 /// so a reordered table still decodes.
 /// </summary>
 internal sealed class FollowingRowDecoder
 {
     private const short FollowingDirection = 1;
+    private const short FriendAsksDirection = 3;
     private readonly Dictionary<uint, Columns> _relations = [];
 
     /// <summary>
@@ -65,8 +66,14 @@ internal sealed class FollowingRowDecoder
             column++;
         }
 
-        return direction == FollowingDirection
-            ? new FollowChanged(new UserId(owner), new UserId(other), (EdgeState)state, new DateTimeOffset(DateTime.SpecifyKind(eventAt, DateTimeKind.Utc)))
+        RelationKind? kind = direction switch
+        {
+            FollowingDirection => RelationKind.Follow,
+            FriendAsksDirection => RelationKind.FriendAsk,
+            _ => null,
+        };
+        return kind is { } relationKind
+            ? new FollowChanged(new UserId(owner), new UserId(other), (EdgeState)state, new DateTimeOffset(DateTime.SpecifyKind(eventAt, DateTimeKind.Utc))) { Kind = relationKind }
             : null;
     }
 
@@ -77,7 +84,7 @@ internal sealed class FollowingRowDecoder
         public static Columns Of(RelationMessage relation)
         {
             var names = relation.Columns.Select(c => c.ColumnName).ToList();
-            return relation.RelationName is "following" or "edges"
+            return relation.RelationName is "following" or "friend_asks" or "edges"
                 ? new(names.IndexOf("owner_id"), names.IndexOf("direction"), names.IndexOf("other_id"), names.IndexOf("state"), names.IndexOf("event_at"))
                 : new(-1, -1, -1, -1, -1);
         }

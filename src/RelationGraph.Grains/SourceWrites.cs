@@ -1,0 +1,41 @@
+using Orleans.Serialization;
+using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
+using RelationGraph.Persistence.Outbox;
+
+namespace RelationGraph.Grains;
+
+/// <summary>
+/// Writes the source row of a weak relation (a follow or a friend ask) and has its reverse copy follow according to the
+/// deployment's <see cref="Redundancy"/>: the reverse owner's <see cref="FanGrain"/> applies it before the answer (Sync),
+/// from a stream event committed with the write (Stream), or from the replication log (Cdc).
+/// </summary>
+internal sealed class SourceWrites(EdgeStore store, Serializer serializer, Redundancy redundancy, IGrainFactory grains)
+{
+    /// <summary>Writes <paramref name="change"/> into <paramref name="direction"/>; a write refused by a block throws <see cref="RelationBlockedException"/>.</summary>
+    public async Task<bool> WriteAsync(EdgeDirection direction, FollowChanged change)
+    {
+        var outbox = redundancy == Redundancy.Stream
+            ? new StreamEvent(RedundancyOptions.FollowStream, change.Followee.Value, serializer.SerializeToArray<object>(change))
+            : null;
+        var outcome = await store.ApplyEventAsync(direction, change.Follower, change.Followee, change.State, change.OccurredAt, outbox);
+        if (outcome is EdgeOutcome.OwnerBlocks or EdgeOutcome.BlockedByOther)
+        {
+            throw RelationBlockedException.Of(change.Follower, change.Followee, outcome == EdgeOutcome.BlockedByOther);
+        }
+
+        if (redundancy == Redundancy.Sync)
+        {
+            await grains.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change);
+        }
+
+        return outcome == EdgeOutcome.Changed;
+    }
+
+    /// <summary>
+    /// The source already holds <paramref name="stored"/>. In Sync mode it is delivered again: applying it is idempotent,
+    /// and it repairs a reverse copy that missed it (say its shard was down when the first request wrote the source).
+    /// </summary>
+    public Task RepeatAsync(FollowChanged stored) =>
+        redundancy == Redundancy.Sync ? grains.GetGrain<IFanGrain>(stored.Followee.Value).ApplyAsync(stored) : Task.CompletedTask;
+}

@@ -1,0 +1,17 @@
+namespace RelationGraph.Persistence;
+
+/// <summary>What applying one edge event did (the answer of <c>apply_edge_event</c>).</summary>
+public enum EdgeOutcome : short
+{
+    /// <summary>Nothing changed: the event repeated the edge's state or was older than its stored event.</summary>
+    Unchanged = 0,
+
+    /// <summary>The edge's state flipped.</summary>
+    Changed = 1,
+
+    /// <summary>Refused, nothing written: the owner blocks the other user.</summary>
+    OwnerBlocks = 2,
+
+    /// <summary>Refused, nothing written: the other user blocks the owner.</summary>
+    BlockedByOther = 3,
+}

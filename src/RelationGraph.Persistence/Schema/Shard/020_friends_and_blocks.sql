@@ -1,0 +1,147 @@
+-- Friends and blocks, stored like follows: one row per (owner, direction, other) on the owner's shard, last-writer-wins
+-- registers with tombstones, counts in the same transaction.
+--   3 friend_asks:   owner asks (or accepts) other to be friends; the source of truth, on the asker's shard;
+--   4 friend_asked:  other asks owner; derived from the asker's row through the redundancy mode;
+--   5 blocking:      owner blocks other; the source;
+--   6 blocked_by:    other blocks owner; written with the source before a block is acknowledged;
+--   7 friends, 8 requests_out, 9 requests_in: views of the pair's 3 and 4 rows on the owner's shard, kept in the
+--     transaction that changes them, so lists page on one index and `edge_counts` has a friend count.
+-- A friendship is the pair of weak relations the design brief describes: each side's ask, both active.
+CREATE TABLE friend_asks PARTITION OF edges FOR VALUES IN (3);
+CREATE TABLE friend_asked PARTITION OF edges FOR VALUES IN (4);
+CREATE TABLE blocks PARTITION OF edges FOR VALUES IN (5, 6);
+CREATE TABLE friend_views PARTITION OF edges FOR VALUES IN (7, 8, 9);
+
+-- In Cdc mode, asks reach the asked user's shard from the log, like follows.
+ALTER PUBLICATION relationgraph_following ADD TABLE friend_asks;
+
+-- Whether a block stands between owner and other: 2 when the owner blocks the other, 3 when the other blocks the owner, else 0.
+CREATE FUNCTION edge_block(p_owner bigint, p_other bigint)
+RETURNS smallint
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(min(CASE direction WHEN 5 THEN 2 ELSE 3 END), 0)::smallint
+    FROM edges WHERE owner_id = p_owner AND direction IN (5, 6) AND other_id = p_other AND state = 1
+$$;
+
+-- Sets a view row (7, 8, 9) to what the pair's asks say; counts it when its state flips.
+CREATE FUNCTION set_friend_view(p_owner bigint, p_direction smallint, p_other bigint, p_state smallint, p_event_at timestamptz)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    previous smallint;
+BEGIN
+    SELECT state INTO previous FROM edges WHERE owner_id = p_owner AND direction = p_direction AND other_id = p_other FOR UPDATE;
+    IF previous IS NULL THEN
+        IF p_state = 0 THEN
+            RETURN;
+        END IF;
+        INSERT INTO edges (owner_id, direction, other_id, state, event_at) VALUES (p_owner, p_direction, p_other, p_state, p_event_at);
+    ELSE
+        UPDATE edges SET state = p_state, event_at = p_event_at, updated_at = now()
+        WHERE owner_id = p_owner AND direction = p_direction AND other_id = p_other;
+    END IF;
+
+    IF coalesce(previous, 0) <> p_state THEN
+        INSERT INTO edge_counts AS c (owner_id, direction, count)
+        VALUES (p_owner, p_direction, CASE WHEN p_state = 1 THEN 1 ELSE 0 END)
+        ON CONFLICT (owner_id, direction) DO UPDATE SET count = c.count + CASE WHEN p_state = 1 THEN 1 ELSE -1 END;
+    END IF;
+END
+$$;
+
+-- Applies one event to an edge of any kind, as apply_edge does for follows (which it supersedes; apply_edge stays for
+-- callers of older builds). Answers 0: nothing changed, 1: the edge's state flipped, 2 or 3: refused because the owner
+-- blocks the other (2) or the other blocks the owner (3); a refused event writes nothing.
+-- Blocks win races with follows and asks without a lock of their own: an activating event is checked against the
+-- pair's block rows before it inserts and again once it holds the edge's row lock (a new snapshot), while a block locks
+-- (inserting a tombstone where none exists) every follow and ask row of the pair in its own transaction and retires
+-- them after the newest event they have.
+CREATE FUNCTION apply_edge_event(p_owner bigint, p_direction smallint, p_other bigint, p_state smallint, p_event_at timestamptz)
+RETURNS smallint
+LANGUAGE plpgsql AS $$
+DECLARE
+    current_state    smallint;
+    current_event_at timestamptz;
+    guarded          boolean := p_state = 1 AND p_direction <= 4;
+    blocked          smallint;
+    flipped          boolean := false;
+    final_state      smallint;
+    ask_out          edges%ROWTYPE;
+    ask_in           edges%ROWTYPE;
+    retire_at        timestamptz;
+BEGIN
+    IF guarded THEN
+        blocked := edge_block(p_owner, p_other);
+        IF blocked <> 0 THEN
+            RETURN blocked;
+        END IF;
+    END IF;
+
+    INSERT INTO edges (owner_id, direction, other_id, state, event_at)
+    VALUES (p_owner, p_direction, p_other, p_state, p_event_at)
+    ON CONFLICT DO NOTHING;
+    IF FOUND THEN
+        flipped := p_state = 1;
+        final_state := p_state;
+    ELSE
+        SELECT state, event_at INTO current_state, current_event_at
+        FROM edges WHERE owner_id = p_owner AND direction = p_direction AND other_id = p_other
+        FOR UPDATE;
+        final_state := current_state;
+
+        IF guarded THEN
+            blocked := edge_block(p_owner, p_other);
+            IF blocked <> 0 THEN
+                RETURN blocked;
+            END IF;
+        END IF;
+
+        -- A newer event wins; on equal times a removal beats an activation; anything else changes nothing.
+        IF p_event_at > current_event_at OR (p_event_at = current_event_at AND p_state = 0 AND current_state = 1) THEN
+            UPDATE edges SET state = p_state, event_at = p_event_at, updated_at = now()
+            WHERE owner_id = p_owner AND direction = p_direction AND other_id = p_other;
+            flipped := p_state <> current_state;
+            final_state := p_state;
+        END IF;
+    END IF;
+
+    IF flipped THEN
+        INSERT INTO edge_counts AS c (owner_id, direction, count)
+        VALUES (p_owner, p_direction, CASE WHEN p_state = 1 THEN 1 ELSE 0 END)
+        ON CONFLICT (owner_id, direction) DO UPDATE SET count = c.count + CASE WHEN p_state = 1 THEN 1 ELSE -1 END;
+
+        IF p_direction IN (3, 4) THEN
+            SELECT * INTO ask_out FROM edges WHERE owner_id = p_owner AND direction = 3 AND other_id = p_other;
+            SELECT * INTO ask_in FROM edges WHERE owner_id = p_owner AND direction = 4 AND other_id = p_other;
+            PERFORM set_friend_view(p_owner, 7::smallint, p_other,
+                CASE WHEN ask_out.state = 1 AND ask_in.state = 1 THEN 1 ELSE 0 END::smallint,
+                greatest(ask_out.event_at, ask_in.event_at));
+            PERFORM set_friend_view(p_owner, 8::smallint, p_other,
+                CASE WHEN ask_out.state = 1 AND coalesce(ask_in.state, 0) = 0 THEN 1 ELSE 0 END::smallint,
+                coalesce(ask_out.event_at, ask_in.event_at));
+            PERFORM set_friend_view(p_owner, 9::smallint, p_other,
+                CASE WHEN ask_in.state = 1 AND coalesce(ask_out.state, 0) = 0 THEN 1 ELSE 0 END::smallint,
+                coalesce(ask_in.event_at, ask_out.event_at));
+        END IF;
+    END IF;
+
+    -- A standing block (either copy, applied or repeated) retires the pair's follows and asks, both directions and both
+    -- copies on this shard, after the newest event any of them has: nothing accepted before it can outlive it.
+    IF p_direction IN (5, 6) AND p_state = 1 AND final_state = 1 THEN
+        INSERT INTO edges (owner_id, direction, other_id, state, event_at)
+        SELECT p_owner, d, p_other, 0, p_event_at FROM unnest(ARRAY[1, 2, 3, 4]::smallint[]) AS d
+        ORDER BY d
+        ON CONFLICT DO NOTHING;
+        PERFORM 1 FROM edges WHERE owner_id = p_owner AND direction IN (1, 2, 3, 4) AND other_id = p_other
+        ORDER BY direction FOR UPDATE;
+        SELECT greatest(p_event_at, max(event_at) + interval '1 microsecond') INTO retire_at
+        FROM edges WHERE owner_id = p_owner AND direction IN (1, 2, 3, 4) AND other_id = p_other AND state = 1;
+        IF retire_at IS NOT NULL THEN
+            PERFORM apply_edge_event(p_owner, d, p_other, 0::smallint, retire_at)
+            FROM unnest(ARRAY[1, 2, 3, 4]::smallint[]) AS d;
+        END IF;
+    END IF;
+
+    RETURN CASE WHEN flipped THEN 1 ELSE 0 END;
+END
+$$;
