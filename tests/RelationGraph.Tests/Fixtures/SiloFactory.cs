@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 
 namespace RelationGraph.Tests.Fixtures;
@@ -9,7 +10,8 @@ namespace RelationGraph.Tests.Fixtures;
 /// The real silo host (storage, Orleans silo, grains, API) in memory, on the given meta database and free loopback ports.
 /// It trusts the <see cref="TestApiKeys"/>, and its clients send the admin key unless a request sets its own.
 /// </summary>
-public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class SiloFactory(
+    string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<ILoggingBuilder>? logging = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -32,6 +34,11 @@ public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logging is not null)
+        {
+            builder.ConfigureLogging(logging);
         }
     }
 
