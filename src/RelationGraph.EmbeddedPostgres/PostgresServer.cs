@@ -115,6 +115,52 @@ public sealed partial class PostgresServer : IAsyncDisposable
         await StartCoreAsync(cancellationToken);
     }
 
+    /// <summary>Whether the server's postmaster is alive (it is not when it crashed or was killed).</summary>
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken = default)
+    {
+        var pidFile = Path.Combine(ClusterDirectory, "postmaster.pid");
+        if (OperatingSystem.IsLinux())
+        {
+            // Reading /proc costs nothing, where pg_ctl status would start a process on every check.
+            string[] lines;
+            try
+            {
+                lines = await File.ReadAllLinesAsync(pidFile, cancellationToken);
+            }
+            catch (FileNotFoundException)
+            {
+                return false;
+            }
+
+            if (lines.Length == 0 || !int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid))
+            {
+                return false;
+            }
+
+            var stat = $"/proc/{pid}/stat";
+            var state = File.Exists(stat) ? (await File.ReadAllTextAsync(stat, cancellationToken)) : "";
+            var afterName = state.LastIndexOf(')');
+            return afterName > 0 && afterName + 2 < state.Length && state[afterName + 2] is not ('Z' or 'X');
+        }
+
+        return (await _runner.RunAsync(PgCtl, ["status", "-D", ClusterDirectory], cancellationToken)).ExitCode == 0;
+    }
+
+    /// <summary>Starts the server again, on its port, when its postmaster is gone; true when it did. For a supervisor.</summary>
+    public async Task<bool> EnsureRunningAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _stopped) == 1 || await IsRunningAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        _attached = false;
+
+        // Not pg_ctl status: a killed postmaster nobody has reaped yet still counts as running there.
+        await StartCoreAsync(cancellationToken, mayAttach: false);
+        return true;
+    }
+
     /// <summary>Stops the server, unless this instance only attached to one another process started.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -126,7 +172,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     private string PgCtl => Path.Combine(_binDirectory, "pg_ctl");
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync(CancellationToken cancellationToken, bool mayAttach = true)
     {
         Directory.CreateDirectory(_options.DataDirectory);
         if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
@@ -135,7 +181,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
 
         _password = ReadPassword();
-        if (await TryAttachAsync(cancellationToken))
+        if (mayAttach && await TryAttachAsync(cancellationToken))
         {
             LogAttached(_logger, ClusterDirectory, Port);
             await RequirePasswordAsync(cancellationToken);
