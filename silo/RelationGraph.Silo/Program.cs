@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using RelationGraph.Silo.Api;
+using RelationGraph.Silo.Api.Protection;
 using RelationGraph.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,13 +8,15 @@ var builder = WebApplication.CreateBuilder(args);
 await builder.AddRelationGraphDevelopmentDatabaseAsync();
 builder.AddRelationGraphSilo();
 builder.AddRelationGraphApi();
+builder.AddRelationGraphApiEdge();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRelationGraphApiEdge();
 app.MapRelationGraphApi();
-app.MapHealthChecks("/health");
+app.MapRelationGraphHealth();
 app.MapOrleansDashboard("/dashboard");
 
 await app.RunAsync();

@@ -18,4 +18,7 @@ public sealed partial class PostgresServer
 
     [LoggerMessage(5, LogLevel.Warning, "Stopping PostgreSQL in {Directory} failed: {Output}")]
     private static partial void LogStopFailed(ILogger logger, string directory, string output);
+
+    [LoggerMessage(6, LogLevel.Warning, "PostgreSQL in {Directory} accepted connections without a password; it now requires the one in {PasswordFile}")]
+    private static partial void LogPasswordSet(ILogger logger, string directory, string passwordFile);
 }

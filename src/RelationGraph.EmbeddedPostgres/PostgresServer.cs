@@ -10,17 +10,24 @@ namespace RelationGraph.EmbeddedPostgres;
 /// <summary>
 /// A private PostgreSQL server started from the machine's binaries: <c>initdb</c> on first use, then
 /// <c>pg_ctl start</c> on a free port listening on 127.0.0.1 only. A server still running in the data directory
-/// (say after a crash of its owner) is reused. Trust authentication: for development and tests only.
+/// (say after a crash of its owner) is reused. The <c>postgres</c> role has a generated password, kept in
+/// <see cref="PasswordFileName"/> in the data directory (readable by its owner only), and every connection must give it
+/// (scram-sha-256); a data directory initialized without one gets one on its next start. For development and tests.
 /// </summary>
 public sealed partial class PostgresServer : IAsyncDisposable
 {
+    /// <summary>The password file's name inside the data directory. Scripts rely on it.</summary>
+    public const string PasswordFileName = "postgres.password";
+
     private const string Superuser = "postgres";
+    private const string PasswordMethod = "scram-sha-256";
     private readonly PostgresServerOptions _options;
     private readonly ProcessRunner _runner = new();
     private readonly ILogger _logger;
     private readonly string _binDirectory;
     private int _stopped;
     private bool _attached;
+    private string? _password;
 
     private PostgresServer(PostgresServerOptions options, string binDirectory, ILogger logger)
     {
@@ -29,7 +36,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
         _logger = logger;
         ClusterDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), "pgdata");
         LogFile = Path.Combine(Path.GetFullPath(options.DataDirectory), "postgres.log");
+        PasswordFile = Path.Combine(Path.GetFullPath(options.DataDirectory), PasswordFileName);
     }
+
+    /// <summary>The file holding the <c>postgres</c> role's password.</summary>
+    public string PasswordFile { get; }
 
     /// <summary>The PostgreSQL cluster directory.</summary>
     public string ClusterDirectory { get; }
@@ -57,6 +68,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         Host = "127.0.0.1",
         Port = Port,
         Username = Superuser,
+        Password = _password,
         Database = database,
     }.ConnectionString;
 
@@ -103,6 +115,52 @@ public sealed partial class PostgresServer : IAsyncDisposable
         await StartCoreAsync(cancellationToken);
     }
 
+    /// <summary>Whether the server's postmaster is alive (it is not when it crashed or was killed).</summary>
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken = default)
+    {
+        var pidFile = Path.Combine(ClusterDirectory, "postmaster.pid");
+        if (OperatingSystem.IsLinux())
+        {
+            // Reading /proc costs nothing, where pg_ctl status would start a process on every check.
+            string[] lines;
+            try
+            {
+                lines = await File.ReadAllLinesAsync(pidFile, cancellationToken);
+            }
+            catch (FileNotFoundException)
+            {
+                return false;
+            }
+
+            if (lines.Length == 0 || !int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid))
+            {
+                return false;
+            }
+
+            var stat = $"/proc/{pid}/stat";
+            var state = File.Exists(stat) ? (await File.ReadAllTextAsync(stat, cancellationToken)) : "";
+            var afterName = state.LastIndexOf(')');
+            return afterName > 0 && afterName + 2 < state.Length && state[afterName + 2] is not ('Z' or 'X');
+        }
+
+        return (await _runner.RunAsync(PgCtl, ["status", "-D", ClusterDirectory], cancellationToken)).ExitCode == 0;
+    }
+
+    /// <summary>Starts the server again, on its port, when its postmaster is gone; true when it did. For a supervisor.</summary>
+    public async Task<bool> EnsureRunningAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _stopped) == 1 || await IsRunningAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        _attached = false;
+
+        // Not pg_ctl status: a killed postmaster nobody has reaped yet still counts as running there.
+        await StartCoreAsync(cancellationToken, mayAttach: false);
+        return true;
+    }
+
     /// <summary>Stops the server, unless this instance only attached to one another process started.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -114,7 +172,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     private string PgCtl => Path.Combine(_binDirectory, "pg_ctl");
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync(CancellationToken cancellationToken, bool mayAttach = true)
     {
         Directory.CreateDirectory(_options.DataDirectory);
         if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
@@ -122,9 +180,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
             await InitializeAsync(cancellationToken);
         }
 
-        if (await TryAttachAsync(cancellationToken))
+        _password = ReadPassword();
+        if (mayAttach && await TryAttachAsync(cancellationToken))
         {
             LogAttached(_logger, ClusterDirectory, Port);
+            await RequirePasswordAsync(cancellationToken);
             return;
         }
 
@@ -143,16 +203,88 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
 
         LogStarted(_logger, ClusterDirectory, Port);
+        await RequirePasswordAsync(cancellationToken);
     }
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _runner.GrantAsync(_options.DataDirectory, cancellationToken);
         LogInitializing(_logger, ClusterDirectory);
-        await _runner.RunCheckedAsync(
-            Path.Combine(_binDirectory, "initdb"),
-            ["-D", ClusterDirectory, "-U", Superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions", .. _options.Ephemeral ? ["--no-sync"] : Array.Empty<string>()],
-            cancellationToken);
+        var password = ReadPassword() ?? WritePassword();
+
+        // initdb reads the password from a file; when it runs as the service user, that user must be able to read it.
+        var passwordInput = Path.Combine(Path.GetFullPath(_options.DataDirectory), $"initdb.{Guid.NewGuid():N}.pw");
+        try
+        {
+            WriteOwnerOnly(passwordInput, password);
+            await _runner.GrantAsync(passwordInput, cancellationToken);
+            await _runner.RunCheckedAsync(
+                Path.Combine(_binDirectory, "initdb"),
+                ["-D", ClusterDirectory, "-U", Superuser, $"--auth={PasswordMethod}", $"--pwfile={passwordInput}", "--encoding=UTF8", "--locale=C", "--no-instructions",
+                    .. _options.Ephemeral ? ["--no-sync"] : Array.Empty<string>()],
+                cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passwordInput);
+        }
+    }
+
+    /// <summary>
+    /// Servers initialized before passwords (trust authentication) get one: the role's password is set from the password
+    /// file (generated when missing) while trust still lets us in, then pg_hba.conf asks for it and is reloaded.
+    /// </summary>
+    private async Task RequirePasswordAsync(CancellationToken cancellationToken)
+    {
+        var hbaFile = Path.Combine(ClusterDirectory, "pg_hba.conf");
+        var hba = await File.ReadAllLinesAsync(hbaFile, cancellationToken);
+        if (!hba.Any(IsTrustLine))
+        {
+            return;
+        }
+
+        _password ??= WritePassword();
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(GetConnectionString("postgres")) { Password = null, Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // ALTER ROLE takes no parameters; the password is hex digits only, so it cannot break out of the literal.
+            await using var alter = new NpgsqlCommand($"SET LOCAL log_statement = 'none'; ALTER ROLE {Superuser} PASSWORD '{_password}'", connection);
+            await alter.ExecuteNonQueryAsync(cancellationToken);
+            await File.WriteAllLinesAsync(hbaFile, hba.Select(line => IsTrustLine(line) ? TrustPattern().Replace(line, PasswordMethod) : line), cancellationToken);
+            await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+            await reload.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        LogPasswordSet(_logger, ClusterDirectory, PasswordFile);
+    }
+
+    private static bool IsTrustLine(string line) => !line.TrimStart().StartsWith('#') && TrustPattern().IsMatch(line);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\btrust\b")]
+    private static partial System.Text.RegularExpressions.Regex TrustPattern();
+
+    private string? ReadPassword() =>
+        File.Exists(PasswordFile) && File.ReadAllText(PasswordFile).Trim() is { Length: > 0 } password ? password : null;
+
+    private string WritePassword()
+    {
+        var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        WriteOwnerOnly(PasswordFile, password + "\n");
+        return password;
+    }
+
+    private static void WriteOwnerOnly(string path, string text)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var file = new FileStream(path, options);
+        file.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        file.Flush(flushToDisk: true);
     }
 
     /// <summary>Reuses a server already running in the cluster directory; its port is on line 4 of postmaster.pid.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RelationGraph.Abstractions;
 
 namespace RelationGraph.Persistence;
@@ -19,7 +20,8 @@ public sealed partial class EdgeStore
         UserId viewer, (UserId Owner, EdgeDirection Direction) walk, (UserId Owner, EdgeDirection Direction) probe, PageRequest page, CancellationToken cancellationToken = default)
     {
         page.Validate();
-        var after = page.Cursor is null ? 0 : PageCursor.DecodeUserId(page.Cursor);
+        var list = SetListName(walk, probe);
+        var after = page.Cursor is null ? 0 : _cursors.Open(list, viewer, page.Cursor).OtherId;
         var (walkCount, probeCount) = (GetCountAsync(walk.Direction, walk.Owner, cancellationToken), GetCountAsync(probe.Direction, probe.Owner, cancellationToken));
         if (await probeCount < await walkCount)
         {
@@ -47,7 +49,7 @@ public sealed partial class EdgeStore
                     items.Add(new UserItem(new UserId(id)));
                     if (items.Count == page.Limit)
                     {
-                        return new UserPage(items, PageCursor.EncodeUserId(id));
+                        return new UserPage(items, _cursors.Seal(list, viewer, new PageCursor(0, id)));
                     }
                 }
             }
@@ -59,6 +61,10 @@ public sealed partial class EdgeStore
             }
         }
 
-        return new UserPage(items, PageCursor.EncodeUserId(after));
+        return new UserPage(items, _cursors.Seal(list, viewer, new PageCursor(0, after)));
     }
+
+    /// <summary>The name a set query's cursors are bound to, with the viewer as owner (<see cref="PageCursorCodec"/>).</summary>
+    private static string SetListName((UserId Owner, EdgeDirection Direction) walk, (UserId Owner, EdgeDirection Direction) probe) =>
+        string.Create(CultureInfo.InvariantCulture, $"set:{walk.Owner}:{(int)walk.Direction}:{probe.Owner}:{(int)probe.Direction}");
 }

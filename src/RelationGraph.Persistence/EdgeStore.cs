@@ -18,9 +18,11 @@ public sealed partial class EdgeStore(
     StreamBackPressure? backPressure = null,
     StreamMetrics? streamMetrics = null,
     IOptions<StreamOptions>? streamOptions = null,
-    StreamQueueSignals? streamSignals = null)
+    StreamQueueSignals? streamSignals = null,
+    PageCursorCodec? cursors = null)
     : IAsyncDisposable
 {
+    private readonly PageCursorCodec _cursors = cursors ?? PageCursorCodec.Ephemeral();
     private readonly ConcurrentDictionary<Shard, ShardWriter> _writers = new();
 
     /// <summary>
@@ -107,7 +109,8 @@ public sealed partial class EdgeStore(
     public Task<EdgePage> GetPageAsync(EdgeDirection direction, UserId owner, PageRequest page, CancellationToken cancellationToken = default)
     {
         page.Validate();
-        var after = page.Cursor is null ? (PageCursor?)null : PageCursor.Decode(page.Cursor);
+        var list = ListName(direction);
+        var after = page.Cursor is null ? (PageCursor?)null : _cursors.Open(list, owner, page.Cursor);
         return shards.For(owner).RunAsync(async (dataSource, ct) =>
         {
             await using var command = dataSource.CreateCommand(after is null ? FirstPageSql : NextPageSql);
@@ -134,7 +137,7 @@ public sealed partial class EdgeStore(
 
             items.RemoveAt(items.Count - 1);
             var last = items[^1];
-            return new EdgePage(items, new PageCursor(EventTime.ToMicros(last.Since), last.UserId.Value).Encode());
+            return new EdgePage(items, _cursors.Seal(list, owner, new PageCursor(EventTime.ToMicros(last.Since), last.UserId.Value)));
         }, cancellationToken);
     }
 
@@ -156,6 +159,9 @@ public sealed partial class EdgeStore(
             await writer.DisposeAsync();
         }
     }
+
+    /// <summary>The name a list's cursors are bound to (<see cref="PageCursorCodec"/>).</summary>
+    private static string ListName(EdgeDirection direction) => direction == EdgeDirection.Following ? "following" : "fans";
 
     private ShardWriter WriterFor(Shard shard) =>
         _writers.TryGetValue(shard, out var writer) ? writer : _writers.GetOrAdd(shard, NewWriter);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace RelationGraph.Silo.Api;
 
@@ -8,7 +9,9 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Adds problem details, the exception-to-status mapping and UTC timestamps in JSON.</summary>
     public static IHostApplicationBuilder AddRelationGraphApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // Status-code pages (404, 405) carry no detail of their own; every problem says what went wrong in words.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??=
+            $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}: {ReasonPhrases.GetReasonPhrase(c.HttpContext.Response.StatusCode)}.");
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Binding failures (a non-numeric id or limit) throw, so they reach the handler and answer as problem+json.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -26,9 +26,15 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             TimeoutException timeout => (StatusCodes.Status504GatewayTimeout, "Timeout", timeout.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The request failed; see the silo log."),
         };
-        if (status >= StatusCodes.Status500InternalServerError)
+        if (status == StatusCodes.Status500InternalServerError)
         {
             LogFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (status > StatusCodes.Status500InternalServerError)
+        {
+            // An outage fails every call; the shard logs its own transitions once each (Shard.Availability), so the
+            // per-request line stays at debug and carries no stack trace.
+            LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, status, exception.Message);
         }
 
         httpContext.Response.StatusCode = status;
@@ -55,4 +61,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
     [LoggerMessage(1, LogLevel.Error, "{Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(2, LogLevel.Debug, "{Method} {Path} answered {Status}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, PathString path, int status, string reason);
 }

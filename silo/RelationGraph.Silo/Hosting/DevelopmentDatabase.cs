@@ -12,7 +12,8 @@ public static class DevelopmentDatabase
 {
     /// <summary>
     /// Starts the private server when needed and points <c>RelationGraph:ConnectionString</c> at its meta database.
-    /// The server stops after everything else when the host stops (unless another silo started it).
+    /// The server stops after everything else when the host stops (unless another silo started it); while the host runs,
+    /// a <see cref="PostgresSupervisor"/> restarts it if it dies.
     /// </summary>
     public static async Task<IHostApplicationBuilder> AddRelationGraphDevelopmentDatabaseAsync(this IHostApplicationBuilder builder, CancellationToken cancellationToken = default)
     {
@@ -30,15 +31,8 @@ public static class DevelopmentDatabase
             cancellationToken);
         builder.Configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] = server.GetConnectionString(settings.Database);
 
-        // Registered before the silo, so it stops after the silo has.
-        builder.Services.AddHostedService(_ => new ServerLifetime(server));
+        // Registered before the silo, so it stops the server after the silo has stopped.
+        builder.Services.AddHostedService(sp => new PostgresSupervisor(server, sp.GetRequiredService<ILogger<PostgresSupervisor>>(), settings.SupervisionInterval));
         return builder;
-    }
-
-    private sealed class ServerLifetime(PostgresServer server) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public async Task StopAsync(CancellationToken cancellationToken) => await server.DisposeAsync();
     }
 }

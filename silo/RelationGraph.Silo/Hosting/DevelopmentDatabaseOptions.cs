@@ -9,6 +9,9 @@ public sealed class DevelopmentDatabaseOptions
     /// <summary>PostgreSQL's bin folder; found automatically when empty.</summary>
     public string? PostgresBinDirectory { get; set; }
 
+    /// <summary>How often the silo checks that its private server still runs, restarting it when not. Default 2 s.</summary>
+    public TimeSpan SupervisionInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The meta database's name; shard databases are named after it.</summary>
     public string Database { get; set; } = "relationgraph";
 }

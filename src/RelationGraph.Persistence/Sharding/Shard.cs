@@ -8,7 +8,7 @@ namespace RelationGraph.Persistence.Sharding;
 /// One physical shard and its connection pool. Every operation on the shard goes through <see cref="RunAsync{T}"/>,
 /// which turns connection-level failures into <see cref="ShardUnavailableException"/> so callers fail fast and clearly.
 /// </summary>
-public sealed class Shard : IAsyncDisposable
+public sealed partial class Shard : IAsyncDisposable
 {
     internal Shard(ShardDatabase database, string connectionString)
     {
@@ -33,16 +33,21 @@ public sealed class Shard : IAsyncDisposable
     /// <summary>Runs <paramref name="operation"/> against the shard's pool.</summary>
     public async Task<T> RunAsync<T>(Func<NpgsqlDataSource, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
+        T result;
         try
         {
-            return await operation(DataSource, cancellationToken);
+            result = await operation(DataSource, cancellationToken);
         }
         catch (Exception exception) when (IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
         {
             // Idle connections of a failed server are dead too; drop them all now rather than one failed call each.
             DataSource.Clear();
+            RecordFailure(exception);
             throw new ShardUnavailableException($"Shard {Name} is unavailable: {exception.Message}", exception) { Shard = Name };
         }
+
+        RecordSuccess();
+        return result;
     }
 
     /// <summary>Checks that the shard answers a query.</summary>

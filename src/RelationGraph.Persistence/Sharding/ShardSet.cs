@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RelationGraph.Abstractions;
 
 namespace RelationGraph.Persistence.Sharding;
 
 /// <summary>All physical shards of the service, routed by the shard map. Owns one pool per shard database; each shard also holds the outbox queues of the writes made on it.</summary>
-public sealed class ShardSet : IAsyncDisposable
+public sealed class ShardSet(ILogger<ShardSet>? logger = null) : IAsyncDisposable
 {
     private ShardMap? _map;
     private IReadOnlyList<Shard> _shards = [];
@@ -28,6 +30,11 @@ public sealed class ShardSet : IAsyncDisposable
 
     internal void Initialize(ShardMap map, IReadOnlyList<Shard> shards)
     {
+        foreach (var shard in shards)
+        {
+            shard.Logger = logger ?? (ILogger)NullLogger.Instance;
+        }
+
         _shards = shards;
         _map = map;
     }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using RelationGraph.Abstractions;
 using RelationGraph.EmbeddedPostgres;
 using RelationGraph.Persistence.Sharding;
@@ -78,6 +80,44 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
         Assert.Equal(1, (await Client.CountsAsync(follower)).Following);
     }
 
+    [Fact]
+    public async Task A_stopped_shard_logs_its_outage_once_and_its_return_once_with_the_count_of_failed_calls()
+    {
+        var users = Enumerable.Range(0, 40).Select(_ => fixture.UserOnShard(3)).ToList();
+        var before = fixture.Logs.GetSnapshot().Count;
+
+        await fixture.ShardServer.StopAsync(Token);
+        var failed = 0;
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, 200), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Token }, async (i, ct) =>
+            {
+                var user = users[i % users.Count];
+                using var response = i % 2 == 0
+                    ? await Client.GetAsync($"/v1/users/{user}/following", ct)
+                    : await Client.PutAsync($"/v1/users/{user}/following/{users[(i + 1) % users.Count]}", null, ct);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Interlocked.Increment(ref failed);
+            });
+        }
+        finally
+        {
+            await fixture.ShardServer.RestartAsync(Token);
+        }
+
+        Assert.Empty((await Client.FollowingAsync(users[0])).Items);
+        var records = fixture.Logs.GetSnapshot().Skip(before).ToList();
+        var loud = records.Where(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
+        var down = Assert.Single(loud, r => r.Message.StartsWith("Shard 3 ", StringComparison.Ordinal));
+        Assert.Contains("is unavailable", down.Message, StringComparison.Ordinal);
+        Assert.Null(down.Exception);
+        Assert.True(loud.Count <= 2, $"{loud.Count} warnings or errors for one shard's outage:\n{string.Join('\n', loud.Select(r => $"{r.Level} {r.Category}: {r.Message}"))}");
+        var back = Assert.Single(records, r => r.Message.Contains("is available again", StringComparison.Ordinal));
+        var failedCalls = long.Parse(back.StructuredState!.Single(p => p.Key == "FailedCalls").Value!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(failedCalls, failed, failed + 100); // plus health probes and reads of the fan side
+        Assert.InRange(records.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Debug && r.Message.Contains("answered 503", StringComparison.Ordinal)), failed, failed);
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public sealed class Fixture(PostgresFixture postgres) : IAsyncLifetime
@@ -89,6 +129,9 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
         public PostgresServer ShardServer { get; private set; } = null!;
 
         public HttpClient Client { get; private set; } = null!;
+
+        /// <summary>Everything the silo logs at warning and above, and RelationGraph's own lines from debug up.</summary>
+        public FakeLogCollector Logs => _factory!.Services.GetFakeLogCollector();
 
         public async ValueTask InitializeAsync()
         {
@@ -102,7 +145,8 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
 
             settings["RelationGraph:ShardConnectionStrings:3"] = ShardServer.GetConnectionString($"{name}_shard_3");
             settings["RelationGraph:ShardConnectTimeout"] = "00:00:02";
-            _factory = new SiloFactory(postgres.Server.GetConnectionString(name), settings);
+            settings["Logging:LogLevel:RelationGraph"] = "Debug";
+            _factory = new SiloFactory(postgres.Server.GetConnectionString(name), settings, logging => logging.AddFakeLogging());
             Client = _factory.CreateClient();
         }
 

@@ -17,6 +17,8 @@ public sealed class StorageHost : IAsyncDisposable
 
     public ShardSet Shards => _host.Services.GetRequiredService<ShardSet>();
 
+    public PageCursorCodec Cursors => _host.Services.GetRequiredService<PageCursorCodec>();
+
     public static async Task<StorageHost> StartAsync(string metaConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
