@@ -1,4 +1,5 @@
 using RelationGraph.Abstractions;
+using RelationGraph.Silo.Api.Protection;
 
 namespace RelationGraph.Silo.Api;
 
@@ -21,7 +22,8 @@ public static class SocialApi
             Social(grains, userId).GetBlocksAsync(RelationGraphApi.Page(limit, cursor)));
 
         users.MapPost("/relations", (UserId userId, RelationsRequest request, IGrainFactory grains) =>
-            Social(grains, userId).GetRelationsAsync(Ids(request)));
+            Social(grains, userId).GetRelationsAsync(Ids(request)))
+            .RequireApiScope(ApiScopes.Read);
 
         users.MapGet("/mutual", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
             Social(grains, userId).GetSetAsync(SetQuery.Mutual, null, RelationGraphApi.Page(limit, cursor)));
