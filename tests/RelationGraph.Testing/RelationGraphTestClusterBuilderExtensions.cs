@@ -35,6 +35,10 @@ public static class RelationGraphTestClusterBuilderExtensions
 
         // On a test machine busy with several clusters, opening a connection can take longer than production's 3 s.
         builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ShardConnectTimeout)}"] = "00:00:15";
+        // The auditor's real-time check and scheduled runs would repair (and count) the damage other tests inject on
+        // purpose; the audit tests turn them on.
+        builder.Properties["RelationGraph:Audit:RealtimeEnabled"] = "false";
+        builder.Properties["RelationGraph:Audit:Scheduled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Properties[key] = value;
