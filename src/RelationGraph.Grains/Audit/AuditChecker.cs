@@ -40,11 +40,11 @@ public sealed class AuditChecker(AuditStore store, IGrainFactory grains)
         return (Tally(repairs.Select(r => (Divergence)r.Kind)), repairs);
     }
 
-    /// <summary>The drifted counts of the users whose edges <paramref name="pairs"/> changed, on both sides.</summary>
-    public async Task<List<(long Owner, short Direction)>> DriftedCountsOfAsync(IReadOnlyCollection<EdgePair> pairs, CancellationToken cancellationToken)
+    /// <summary>The drifted following counts of <paramref name="followers"/> and fan counts of <paramref name="followees"/>.</summary>
+    public async Task<List<(long Owner, short Direction)>> DriftedCountsOfAsync(IEnumerable<long> followers, IEnumerable<long> followees, CancellationToken cancellationToken)
     {
-        var following = await store.FindCountDriftOfAsync(EdgeDirection.Following, pairs.Select(p => p.Follower), cancellationToken);
-        var fans = await store.FindCountDriftOfAsync(EdgeDirection.Fans, pairs.Select(p => p.Followee), cancellationToken);
+        var following = await store.FindCountDriftOfAsync(EdgeDirection.Following, followers, cancellationToken);
+        var fans = await store.FindCountDriftOfAsync(EdgeDirection.Fans, followees, cancellationToken);
         return [.. following.Concat(fans).Select(d => (d.Owner, (short)d.Direction))];
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RelationGraph.Abstractions.Audit;
+using RelationGraph.Persistence;
 using RelationGraph.Persistence.Audit;
 
 namespace RelationGraph.Grains.Audit;
@@ -84,7 +85,11 @@ public sealed partial class IncrementalScanGrain(
             {
                 var pairs = changes.Select(c => c.Pair).Distinct().ToList();
                 var (found, repairs) = await checker.ConfirmAsync(pairs, cancellationToken);
-                var counts = await checker.DriftedCountsOfAsync(pairs, cancellationToken);
+                // Only this shard's own counts (the owners of the rows it logged), so that parts never recount one user twice.
+                var counts = await checker.DriftedCountsOfAsync(
+                    changes.Where(c => c.Direction == EdgeDirection.Following).Select(c => c.Pair.Follower),
+                    changes.Where(c => c.Direction == EdgeDirection.Fans).Select(c => c.Pair.Followee),
+                    cancellationToken);
                 found = found.Add(new AuditCounts(0, 0, 0, counts.Count));
                 s.Scanned += pairs.Count;
                 s.Found = s.Found.Add(found);
