@@ -41,6 +41,11 @@ public static class RelationGraphTestClusterBuilderExtensions
 
         // Tests write as a few users at machine speed; the per-user write limits are tested with them switched on.
         builder.Properties[RateLimitsEnabled] = "false";
+
+        // The auditor's real-time check and scheduled runs would repair (and count) the damage other tests inject on
+        // purpose; the audit tests turn them on.
+        builder.Properties["RelationGraph:Audit:RealtimeEnabled"] = "false";
+        builder.Properties["RelationGraph:Audit:Scheduled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Properties[key] = value;

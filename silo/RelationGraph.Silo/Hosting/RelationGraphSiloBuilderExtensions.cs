@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RelationGraph.Client;
 using RelationGraph.Grains;
+using RelationGraph.Grains.Audit;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
 using RelationGraph.Streams;
@@ -43,6 +44,7 @@ public static class RelationGraphSiloBuilderExtensions
         services.AddSingleton<StorageLifecycle>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageLifecycle>());
         services.AddSingleton<FanMetrics>();
+        services.AddRelationGraphAudit(configuration);
         services.AddOptions<RedundancyOptions>().Bind(section);
         services.AddOptions<ListCacheOptions>()
             .Bind(configuration.GetSection(ListCacheOptions.SectionName))
