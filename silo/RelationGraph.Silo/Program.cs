@@ -1,12 +1,14 @@
 using Orleans.Dashboard;
 using RelationGraph.Silo.Api;
 using RelationGraph.Silo.Hosting;
+using RelationGraph.Silo.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 
 await builder.AddRelationGraphDevelopmentDatabaseAsync();
 builder.AddRelationGraphSilo();
 builder.AddRelationGraphApi();
+builder.AddRelationGraphTelemetry();
 
 var app = builder.Build();
 
@@ -14,6 +16,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapRelationGraphApi();
 app.MapHealthChecks("/health");
+app.MapRelationGraphMetrics();
 app.MapOrleansDashboard("/dashboard");
 
 await app.RunAsync();

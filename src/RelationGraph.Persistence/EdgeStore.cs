@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
@@ -18,7 +19,8 @@ public sealed class EdgeStore(
     StreamBackPressure? backPressure = null,
     StreamMetrics? streamMetrics = null,
     IOptions<StreamOptions>? streamOptions = null,
-    StreamQueueSignals? streamSignals = null)
+    StreamQueueSignals? streamSignals = null,
+    EdgeMetrics? edgeMetrics = null)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Shard, ShardWriter> _writers = new();
@@ -49,18 +51,31 @@ public sealed class EdgeStore(
         EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default)
     {
         var shard = shards.For(owner);
-        if (outbox is not null && backPressure is not null)
+        using var span = StartWriteSpan(shard, direction, owner, 1);
+        try
         {
-            await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
-        }
+            if (outbox is not null && backPressure is not null)
+            {
+                await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
+            }
 
-        var changed = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, outbox), cancellationToken);
-        if (outbox is not null)
+            // The outbox row carries this span's context, so the fan write joins the follow's trace.
+            var traced = outbox is not null && outbox.TraceParent is null ? outbox with { TraceParent = RelationGraphTracing.CurrentTraceParent } : outbox;
+            var changed = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, traced), cancellationToken);
+            if (outbox is not null)
+            {
+                streamMetrics?.RecordAppended();
+            }
+
+            edgeMetrics?.RecordWrites(direction, changed ? 1 : 0, changed ? 0 : 1);
+            return changed;
+        }
+        catch (ShardUnavailableException exception)
         {
-            streamMetrics?.RecordAppended();
+            edgeMetrics?.RecordShardError(shard.Name);
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
         }
-
-        return changed;
     }
 
     /// <summary>
@@ -70,9 +85,22 @@ public sealed class EdgeStore(
     public async Task<int> ApplyAllAsync(
         EdgeDirection direction, UserId owner, IEnumerable<(UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default)
     {
-        var writer = WriterFor(shards.For(owner));
-        var changed = await Task.WhenAll(events.Select(e => writer.WriteAsync(new EdgeWrite(direction, owner, e.Other, e.State, e.EventAt, null), cancellationToken)));
-        return changed.Count(flipped => flipped);
+        var shard = shards.For(owner);
+        var writes = events.Select(e => new EdgeWrite(direction, owner, e.Other, e.State, e.EventAt, null)).ToList();
+        using var span = StartWriteSpan(shard, direction, owner, writes.Count);
+        var writer = WriterFor(shard);
+        try
+        {
+            var changed = (await Task.WhenAll(writes.Select(w => writer.WriteAsync(w, cancellationToken)))).Count(flipped => flipped);
+            edgeMetrics?.RecordWrites(direction, changed, writes.Count - changed);
+            return changed;
+        }
+        catch (ShardUnavailableException exception)
+        {
+            edgeMetrics?.RecordShardError(shard.Name);
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 
     /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>
@@ -141,6 +169,17 @@ public sealed class EdgeStore(
         {
             await writer.DisposeAsync();
         }
+    }
+
+    private static Activity? StartWriteSpan(Shard shard, EdgeDirection direction, UserId owner, int events)
+    {
+        var span = RelationGraphTracing.Source.StartActivity("shard write", ActivityKind.Client);
+        span?.SetTag("db.system.name", "postgresql");
+        span?.SetTag("db.namespace", shard.Database.Database);
+        span?.SetTag("relationgraph.direction", direction == EdgeDirection.Fans ? "fans" : "following");
+        span?.SetTag("relationgraph.owner", owner.Value);
+        span?.SetTag("relationgraph.events", events);
+        return span;
     }
 
     private ShardWriter WriterFor(Shard shard) =>

@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => o.MaxWriteBatch is >= 1 and <= 10_000, "RelationGraph:MaxWriteBatch must be between 1 and 10000.")
             .ValidateOnStart();
         services.TryAddSingleton<ShardSet>();
+        services.TryAddSingleton<EdgeMetrics>();
         services.TryAddSingleton<EdgeStore>();
         services.TryAddSingleton<StorageInitializer>();
         return services;
