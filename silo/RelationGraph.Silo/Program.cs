@@ -9,6 +9,7 @@ await builder.AddRelationGraphDevelopmentDatabaseAsync();
 builder.AddRelationGraphSilo();
 builder.AddRelationGraphApi();
 builder.AddRelationGraphTelemetry();
+builder.AddRelationGraphOpenApi();
 
 var app = builder.Build();
 
@@ -17,6 +18,7 @@ app.UseStatusCodePages();
 app.MapRelationGraphApi();
 app.MapHealthChecks("/health");
 app.MapRelationGraphMetrics();
+app.MapRelationGraphOpenApi();
 app.MapOrleansDashboard("/dashboard");
 
 await app.RunAsync();
