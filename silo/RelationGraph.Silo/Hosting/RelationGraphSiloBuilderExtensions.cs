@@ -47,6 +47,9 @@ public static class RelationGraphSiloBuilderExtensions
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.SectionName));
 
+        // Grain calls carry the caller's trace context, so a follow is one trace from the API to the fan write.
+        silo.AddActivityPropagation();
+
         var metaDatabase = section[nameof(StorageOptions.ConnectionString)];
         silo.UseAdoNetClustering(o =>
         {
