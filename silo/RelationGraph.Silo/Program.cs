@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using RelationGraph.Silo.Api;
+using RelationGraph.Silo.Dashboard;
 using RelationGraph.Silo.Hosting;
 using RelationGraph.Silo.Observability;
 
@@ -10,16 +11,19 @@ builder.AddRelationGraphSilo();
 builder.AddRelationGraphApi();
 builder.AddRelationGraphTelemetry();
 builder.AddRelationGraphOpenApi();
+builder.AddRelationGraphDashboard();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRelationGraphDashboardAccess();
 app.MapRelationGraphApi();
 app.MapHealthChecks("/health");
 app.MapRelationGraphMetrics();
 app.MapRelationGraphOpenApi();
 app.MapOrleansDashboard("/dashboard");
+app.MapRelationGraphDashboard();
 
 await app.RunAsync();
 
