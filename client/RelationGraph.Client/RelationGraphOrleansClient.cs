@@ -32,6 +32,8 @@ internal static class RelationGraphOrleansClient
         services.TryAddSingleton<ClusterCertificateSource>();
         services.AddOrleansClient(client =>
         {
+            // A call carries the caller's trace context (W3C traceparent) to the grain, so a follow is one trace.
+            client.AddActivityPropagation();
             var orleans = client.Services;
             orleans.AddOptions<ClusterOptions>().Configure<IOptions<RelationGraphClientOptions>>((cluster, options) =>
             {

@@ -1,7 +1,9 @@
 using Orleans.Dashboard;
 using RelationGraph.Silo.Api;
 using RelationGraph.Silo.Api.Protection;
+using RelationGraph.Silo.Dashboard;
 using RelationGraph.Silo.Hosting;
+using RelationGraph.Silo.Observability;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,15 +11,22 @@ await builder.AddRelationGraphDevelopmentDatabaseAsync();
 builder.AddRelationGraphSilo();
 builder.AddRelationGraphApi();
 builder.AddRelationGraphApiEdge();
+builder.AddRelationGraphTelemetry();
+builder.AddRelationGraphOpenApi();
+builder.AddRelationGraphDashboard();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRelationGraphApiEdge();
+app.UseRelationGraphDashboardAccess();
 app.MapRelationGraphApi();
 app.MapRelationGraphHealth();
+app.MapRelationGraphMetrics();
+app.MapRelationGraphOpenApi();
 app.MapOrleansDashboard("/dashboard");
+app.MapRelationGraphDashboard();
 
 await app.RunAsync();
 

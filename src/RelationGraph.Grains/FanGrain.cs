@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -33,7 +34,7 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
             EnsureMine(change);
         }
 
-        return ApplyAllCoreAsync(changes);
+        return ApplyAllCoreAsync(changes, traceParent: null);
     }
 
     public Task<EdgePage> GetFansAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p));
@@ -45,7 +46,20 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<FollowChanged>().ResumeAsync(this);
 
-    public Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) => ApplyAllAsync(items.Select(i => i.Item).ToList());
+    public Task OnNextAsync(IList<SequentialItem<FollowChanged>> items)
+    {
+        foreach (var item in items)
+        {
+            EnsureMine(item.Item);
+        }
+
+        // Each follow's fan write joins that follow's trace, carried by its stream event; events of different traces
+        // are written concurrently, so they still share the shard's group commit.
+        var byTrace = items.GroupBy(i => (i.Token as ITraceContextCarrier)?.TraceParent).ToList();
+        return byTrace.Count == 1
+            ? ApplyAllCoreAsync(items.Select(i => i.Item).ToList(), byTrace[0].Key)
+            : Task.WhenAll(byTrace.Select(trace => ApplyAllCoreAsync(trace.Select(i => i.Item).ToList(), trace.Key)));
+    }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
@@ -53,13 +67,15 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
     {
+        using var span = StartFanWriteSpan(1, traceParent: null);
         var changed = await _cache.WriteAsync(() => store.ApplyAsync(ReverseOf(change.Kind), Me, change.Follower, change.State, change.OccurredAt));
         metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
         return changed;
     }
 
-    private async Task ApplyAllCoreAsync(IReadOnlyList<FollowChanged> changes)
+    private async Task ApplyAllCoreAsync(IReadOnlyList<FollowChanged> changes, string? traceParent)
     {
+        using var span = StartFanWriteSpan(changes.Count, traceParent);
         await _cache.WriteAsync(() => store.ApplyAllAsync(Me, changes.Select(c => (ReverseOf(c.Kind), c.Follower, c.State, c.OccurredAt))));
         var now = time.GetUtcNow();
         foreach (var change in changes)
@@ -81,6 +97,18 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
         RelationKind.FriendAsk => EdgeDirection.FriendAsked,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown relation kind."),
     };
+
+    /// <summary>A span under the follow's trace: <paramref name="traceParent"/> when the stream carried it, else the current call's.</summary>
+    private Activity? StartFanWriteSpan(int events, string? traceParent)
+    {
+        var parent = traceParent is null ? default : RelationGraphTracing.ParseTraceParent(traceParent);
+        var span = parent == default
+            ? RelationGraphTracing.Source.StartActivity("fan grain apply", ActivityKind.Consumer)
+            : RelationGraphTracing.Source.StartActivity("fan grain apply", ActivityKind.Consumer, parent);
+        span?.SetTag("relationgraph.user", Me.Value);
+        span?.SetTag("relationgraph.events", events);
+        return span;
+    }
 
     private void EnsureMine(FollowChanged change)
     {

@@ -59,6 +59,9 @@ public sealed class FollowingGrain(
     {
         RejectSelf(target);
         RateLimiter.Take(state == EdgeState.Active ? UserWriteKind.Follow : UserWriteKind.Unfollow, DelayDeactivation);
+        using var span = RelationGraphTracing.Source.StartActivity(state == EdgeState.Active ? "following grain follow" : "following grain unfollow");
+        span?.SetTag("relationgraph.user", Me.Value);
+        span?.SetTag("relationgraph.target", target.Value);
         var current = await store.GetAsync(EdgeDirection.Following, Me, target);
         if (current is null && state == EdgeState.Removed)
         {

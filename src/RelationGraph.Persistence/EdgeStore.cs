@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
@@ -19,7 +20,8 @@ public sealed partial class EdgeStore(
     StreamMetrics? streamMetrics = null,
     IOptions<StreamOptions>? streamOptions = null,
     StreamQueueSignals? streamSignals = null,
-    PageCursorCodec? cursors = null)
+    PageCursorCodec? cursors = null,
+    EdgeMetrics? edgeMetrics = null)
     : IAsyncDisposable
 {
     private readonly PageCursorCodec _cursors = cursors ?? PageCursorCodec.Ephemeral();
@@ -60,18 +62,32 @@ public sealed partial class EdgeStore(
         EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default)
     {
         var shard = shards.For(owner);
-        if (outbox is not null && backPressure is not null)
+        using var span = StartWriteSpan(shard, direction, owner, 1);
+        try
         {
-            await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
-        }
+            if (outbox is not null && backPressure is not null)
+            {
+                await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
+            }
 
-        var outcome = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, outbox), cancellationToken);
-        if (outbox is not null && outcome < EdgeOutcome.OwnerBlocks)
+            // The outbox row carries this span's context, so the fan write joins the follow's trace.
+            var traced = outbox is not null && outbox.TraceParent is null ? outbox with { TraceParent = RelationGraphTracing.CurrentTraceParent } : outbox;
+            var outcome = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, traced), cancellationToken);
+            if (outbox is not null && outcome < EdgeOutcome.OwnerBlocks)
+            {
+                streamMetrics?.RecordAppended();
+            }
+
+            var changed = outcome == EdgeOutcome.Changed;
+            edgeMetrics?.RecordWrites(direction, changed ? 1 : 0, changed ? 0 : 1);
+            return outcome;
+        }
+        catch (ShardUnavailableException exception)
         {
-            streamMetrics?.RecordAppended();
+            edgeMetrics?.RecordShardError(shard.Name);
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
         }
-
-        return outcome;
     }
 
     /// <summary>
@@ -86,9 +102,28 @@ public sealed partial class EdgeStore(
     public async Task<int> ApplyAllAsync(
         UserId owner, IEnumerable<(EdgeDirection Direction, UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default)
     {
-        var writer = WriterFor(shards.For(owner));
-        var outcomes = await Task.WhenAll(events.Select(e => writer.WriteAsync(new EdgeWrite(e.Direction, owner, e.Other, e.State, e.EventAt, null), cancellationToken)));
-        return outcomes.Count(outcome => outcome == EdgeOutcome.Changed);
+        var shard = shards.For(owner);
+        var writes = events.Select(e => new EdgeWrite(e.Direction, owner, e.Other, e.State, e.EventAt, null)).ToList();
+        using var span = StartWriteSpan(shard, writes.Count > 0 ? writes[0].Direction : EdgeDirection.Fans, owner, writes.Count);
+        var writer = WriterFor(shard);
+        try
+        {
+            var outcomes = await Task.WhenAll(writes.Select(w => writer.WriteAsync(w, cancellationToken)));
+            foreach (var direction in writes.Select(w => w.Direction).Distinct())
+            {
+                var ofDirection = writes.Zip(outcomes).Where(w => w.First.Direction == direction).ToList();
+                var changed = ofDirection.Count(w => w.Second == EdgeOutcome.Changed);
+                edgeMetrics?.RecordWrites(direction, changed, ofDirection.Count - changed);
+            }
+
+            return outcomes.Count(outcome => outcome == EdgeOutcome.Changed);
+        }
+        catch (ShardUnavailableException exception)
+        {
+            edgeMetrics?.RecordShardError(shard.Name);
+            span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 
     /// <summary>The stored register of an edge, tombstones included; null when the edge was never written.</summary>
@@ -162,6 +197,17 @@ public sealed partial class EdgeStore(
 
     /// <summary>The name a list's cursors are bound to (<see cref="PageCursorCodec"/>).</summary>
     private static string ListName(EdgeDirection direction) => direction == EdgeDirection.Following ? "following" : "fans";
+
+    private static Activity? StartWriteSpan(Shard shard, EdgeDirection direction, UserId owner, int events)
+    {
+        var span = RelationGraphTracing.Source.StartActivity("shard write", ActivityKind.Client);
+        span?.SetTag("db.system.name", "postgresql");
+        span?.SetTag("db.namespace", shard.Database.Database);
+        span?.SetTag("relationgraph.direction", direction.ToString().ToLowerInvariant());
+        span?.SetTag("relationgraph.owner", owner.Value);
+        span?.SetTag("relationgraph.events", events);
+        return span;
+    }
 
     private ShardWriter WriterFor(Shard shard) =>
         _writers.TryGetValue(shard, out var writer) ? writer : _writers.GetOrAdd(shard, NewWriter);

@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<ShardSet>();
         services.TryAddSingleton<PageCursorCodec>();
+        services.TryAddSingleton<EdgeMetrics>();
         services.TryAddSingleton<EdgeStore>();
         services.TryAddSingleton<StorageInitializer>();
         return services;

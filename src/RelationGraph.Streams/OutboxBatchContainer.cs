@@ -10,8 +10,11 @@ namespace RelationGraph.Streams;
 [GenerateSerializer, Alias("RelationGraph.Streams.OutboxBatchContainer")]
 public sealed class OutboxBatchContainer : IBatchContainer
 {
-    /// <summary>Creates a container; <paramref name="rows"/> holds each event's row <c>sequence</c>.</summary>
-    public OutboxBatchContainer(StreamId streamId, OutboxSequenceToken token, List<object> events, long[] rows)
+    /// <summary>
+    /// Creates a container; <paramref name="rows"/> holds each event's row <c>sequence</c>, <paramref name="traceParents"/>
+    /// each row's trace context (its <c>traceparent</c> column), if any.
+    /// </summary>
+    public OutboxBatchContainer(StreamId streamId, OutboxSequenceToken token, List<object> events, long[] rows, string?[]? traceParents = null)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(events);
@@ -25,6 +28,7 @@ public sealed class OutboxBatchContainer : IBatchContainer
         Token = token;
         Events = events;
         Rows = rows;
+        TraceParents = traceParents is { } parents && parents.Length == rows.Length ? parents : new string?[rows.Length];
     }
 
     /// <inheritdoc />
@@ -43,6 +47,10 @@ public sealed class OutboxBatchContainer : IBatchContainer
     [Id(3)]
     public long[] Rows { get; private set; }
 
+    /// <summary>Each event's W3C trace context, from its row; null where the row had none.</summary>
+    [Id(4)]
+    public string?[] TraceParents { get; private set; }
+
     /// <inheritdoc />
     public StreamSequenceToken SequenceToken => Token;
 
@@ -53,7 +61,7 @@ public sealed class OutboxBatchContainer : IBatchContainer
         {
             if (Events[i] is T item)
             {
-                yield return Tuple.Create<T, StreamSequenceToken>(item, new OutboxSequenceToken(Token.SequenceNumber, i, Token.ShardId, Token.Queue, Rows[i]));
+                yield return Tuple.Create<T, StreamSequenceToken>(item, new OutboxSequenceToken(Token.SequenceNumber, i, Token.ShardId, Token.Queue, Rows[i]) { TraceParent = TraceParents[i] });
             }
         }
     }

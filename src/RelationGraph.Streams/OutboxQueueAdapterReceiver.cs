@@ -266,7 +266,8 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
                 StreamId.Create(first.Namespace, first.StreamKey),
                 new OutboxSequenceToken(position, 0, _shard.Database.ShardId, _queue, first.Sequence),
                 group.Select(g => g.Event).ToList(),
-                sequences));
+                sequences,
+                group.Select(g => g.Row.TraceParent).ToArray()));
         }
 
         return containers;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orleans.Streams;
+using RelationGraph.Persistence;
 
 namespace RelationGraph.Streams;
 
@@ -18,7 +19,7 @@ namespace RelationGraph.Streams;
 /// <para>A batch's own token names its first row; each event's token (from <see cref="OutboxBatchContainer.GetEvents{T}"/>) names its row.</para>
 /// </remarks>
 [GenerateSerializer, Immutable, Alias("RelationGraph.Streams.OutboxSequenceToken")]
-public sealed class OutboxSequenceToken : StreamSequenceToken
+public sealed class OutboxSequenceToken : StreamSequenceToken, ITraceContextCarrier
 {
     /// <summary>Creates a token.</summary>
     public OutboxSequenceToken(long readPosition, int eventIndex, int shardId, int queue, long row)
@@ -49,6 +50,10 @@ public sealed class OutboxSequenceToken : StreamSequenceToken
     /// <summary>The row's <c>sequence</c>: for an event, its row; for a batch, the batch's first row.</summary>
     [Id(4)]
     public long Row { get; private set; }
+
+    /// <summary>The W3C trace context of the write that appended the event's row; not part of its identity.</summary>
+    [Id(5)]
+    public string? TraceParent { get; init; }
 
     /// <inheritdoc />
     public override bool Equals(StreamSequenceToken? other) =>

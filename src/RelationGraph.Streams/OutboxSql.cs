@@ -20,16 +20,16 @@ internal static class OutboxSql
             WHERE queue = $1 AND (leased_until IS NULL OR leased_until < now()) AND stream_key <> ALL($5)
             ORDER BY sequence LIMIT $2
             FOR UPDATE SKIP LOCKED)
-        RETURNING e.sequence, e.namespace, e.stream_key, e.payload, e.created_at, e.deliveries, e.failures
+        RETURNING e.sequence, e.namespace, e.stream_key, e.payload, e.created_at, e.deliveries, e.failures, e.traceparent
         """;
 
     private const string DeadLetterSql = """
         WITH moved AS (
             DELETE FROM stream_events
             WHERE queue = $1 AND sequence = ANY($2) AND ($3::uuid IS NULL OR lease_owner = $3::uuid)
-            RETURNING queue, sequence, namespace, stream_key, payload, created_at, deliveries)
-        INSERT INTO stream_dead_letters (queue, sequence, namespace, stream_key, payload, created_at, attempts, error)
-        SELECT queue, sequence, namespace, stream_key, payload, created_at, deliveries, $4 FROM moved
+            RETURNING queue, sequence, namespace, stream_key, payload, created_at, deliveries, traceparent)
+        INSERT INTO stream_dead_letters (queue, sequence, namespace, stream_key, payload, created_at, attempts, error, traceparent)
+        SELECT queue, sequence, namespace, stream_key, payload, created_at, deliveries, $4, traceparent FROM moved
         ON CONFLICT (queue, sequence) DO UPDATE
             SET payload = excluded.payload, failed_at = now(), attempts = excluded.attempts, error = excluded.error
         """;
@@ -39,9 +39,9 @@ internal static class OutboxSql
             DELETE FROM stream_dead_letters
             WHERE (queue, sequence) IN (
                 SELECT queue, sequence FROM stream_dead_letters WHERE queue >= 0 ORDER BY queue, sequence LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING queue, sequence, namespace, stream_key, payload, created_at)
-        INSERT INTO stream_events (queue, namespace, stream_key, payload, created_at)
-        SELECT queue, namespace, stream_key, payload, created_at FROM moved ORDER BY queue, sequence
+            RETURNING queue, sequence, namespace, stream_key, payload, created_at, traceparent)
+        INSERT INTO stream_events (queue, namespace, stream_key, payload, created_at, traceparent)
+        SELECT queue, namespace, stream_key, payload, created_at, traceparent FROM moved ORDER BY queue, sequence
         """;
 
     /// <summary>Leases up to <paramref name="limit"/> free rows of <paramref name="queue"/> for <paramref name="lease"/>, none of streams <paramref name="exceptStreams"/>.</summary>
@@ -56,7 +56,7 @@ internal static class OutboxSql
                 {
                     rows.Add(new LeasedRow(
                         reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3),
-                        reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetInt32(6)));
+                        reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
                 }
             }
 
@@ -123,4 +123,4 @@ internal static class OutboxSql
 }
 
 /// <summary>A row a receiver leased.</summary>
-internal sealed record LeasedRow(long Sequence, string Namespace, long StreamKey, byte[] Payload, DateTimeOffset CreatedAt, int Deliveries, int Failures);
+internal sealed record LeasedRow(long Sequence, string Namespace, long StreamKey, byte[] Payload, DateTimeOffset CreatedAt, int Deliveries, int Failures, string? TraceParent);

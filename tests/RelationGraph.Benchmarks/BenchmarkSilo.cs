@@ -31,7 +31,7 @@ internal sealed record BenchmarkSilo(SiloProcess Process, ServiceEndpoint Endpoi
             configuration[key] = value;
         }
 
-        var process = await SiloProcess.StartAsync(meta, clusterId, ServiceEndpoint.ServiceId, configuration, environment, cancellationToken);
+        var process = await SiloProcess.StartAsync(meta, clusterId, ServiceEndpoint.ServiceId, configuration, environment, cancellationToken: cancellationToken);
         var silo = new BenchmarkSilo(process, new ServiceEndpoint(process.Gateway, clusterId, certificate));
         try
         {

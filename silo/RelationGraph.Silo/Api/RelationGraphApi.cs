@@ -6,21 +6,35 @@ namespace RelationGraph.Silo.Api;
 public static class RelationGraphApi
 {
     /// <summary>Maps <c>/v1/users/{userId}/...</c>.</summary>
-    public static IEndpointRouteBuilder MapRelationGraphApi(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapRelationGraphApi(this IEndpointRouteBuilder root)
     {
-        var users = endpoints.MapGroup("/v1/users/{userId}");
+        // Every endpoint mapped on this group answers bad input and outages as problem details, and documents so.
+        var endpoints = root.MapGroup("").WithProblemResponses();
+        var users = endpoints.MapGroup("/v1/users/{userId}").WithTags("Users");
 
         users.MapPut("/following/{targetId}", (UserId userId, UserId targetId, IGrainFactory grains) =>
-            grains.GetGrain<IFollowingGrain>(userId.Value).FollowAsync(targetId));
+            grains.GetGrain<IFollowingGrain>(userId.Value).FollowAsync(targetId))
+            .WithName("Follow")
+            .WithSummary("Follow a user")
+            .WithDescription("Makes userId follow targetId. Idempotent: following again answers changed = false.");
 
         users.MapDelete("/following/{targetId}", (UserId userId, UserId targetId, IGrainFactory grains) =>
-            grains.GetGrain<IFollowingGrain>(userId.Value).UnfollowAsync(targetId));
+            grains.GetGrain<IFollowingGrain>(userId.Value).UnfollowAsync(targetId))
+            .WithName("Unfollow")
+            .WithSummary("Unfollow a user")
+            .WithDescription("Makes userId stop following targetId. Idempotent: unfollowing a user not followed answers changed = false.");
 
         users.MapGet("/following", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
-            grains.GetGrain<IFollowingGrain>(userId.Value).GetFollowingAsync(Page(limit, cursor)));
+            grains.GetGrain<IFollowingGrain>(userId.Value).GetFollowingAsync(Page(limit, cursor)))
+            .WithName("GetFollowing")
+            .WithSummary("List whom a user follows")
+            .WithDescription("One page, newest first; pass nextCursor as cursor for the next page. limit is 1 to 1000 (default 50).");
 
         users.MapGet("/fans", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
-            grains.GetGrain<IFanGrain>(userId.Value).GetFansAsync(Page(limit, cursor)));
+            grains.GetGrain<IFanGrain>(userId.Value).GetFansAsync(Page(limit, cursor)))
+            .WithName("GetFans")
+            .WithSummary("List a user's fans")
+            .WithDescription("One page of the users following userId, newest first; pass nextCursor as cursor for the next page.");
 
         users.MapGet("/counts", async (UserId userId, IGrainFactory grains) =>
         {
@@ -28,13 +42,18 @@ public static class RelationGraphApi
             var fans = grains.GetGrain<IFanGrain>(userId.Value).GetFanCountAsync();
             var friends = grains.GetGrain<ISocialGrain>(userId.Value).GetFriendCountAsync();
             return new Counts(userId, await following, await fans) { Friends = await friends };
-        });
+        })
+            .WithName("GetCounts")
+            .WithSummary("Count a user's following, fans and friends");
 
         users.MapGet("/relations/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) =>
-            grains.GetGrain<IFollowingGrain>(userId.Value).GetRelationAsync(otherId));
+            grains.GetGrain<IFollowingGrain>(userId.Value).GetRelationAsync(otherId))
+            .WithName("GetRelation")
+            .WithSummary("How two users relate")
+            .WithDescription("Whether userId follows otherId and whether otherId follows userId.");
 
         users.MapSocialApi();
-        return endpoints;
+        return root;
     }
 
     internal static PageRequest Page(int? limit, string? cursor) =>

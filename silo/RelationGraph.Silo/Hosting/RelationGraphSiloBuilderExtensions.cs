@@ -63,6 +63,9 @@ public static class RelationGraphSiloBuilderExtensions
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
 
+        // Grain calls carry the caller's trace context, so a follow is one trace from the API to the fan write.
+        silo.AddActivityPropagation();
+
         var metaDatabase = section[nameof(StorageOptions.ConnectionString)];
         silo.UseAdoNetClustering(o =>
         {

@@ -4,4 +4,5 @@ namespace RelationGraph.Persistence.Outbox;
 /// <param name="Namespace">The stream namespace, which names the implicit subscriber.</param>
 /// <param name="Key">The stream key: the subscriber grain's key.</param>
 /// <param name="Payload">The event, serialized with Orleans' serializer.</param>
-public sealed record StreamEvent(string Namespace, long Key, byte[] Payload);
+/// <param name="TraceParent">The W3C trace context of the write that caused it, so its delivery joins that trace.</param>
+public sealed record StreamEvent(string Namespace, long Key, byte[] Payload, string? TraceParent = null);

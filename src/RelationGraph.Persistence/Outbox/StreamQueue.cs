@@ -18,7 +18,7 @@ public static class StreamQueue
     /// transaction of the writes that cause them.
     /// </summary>
     public static NpgsqlBatchCommand Append(IReadOnlyList<StreamEvent> streamEvents, int queues) =>
-        new("INSERT INTO stream_events (queue, namespace, stream_key, payload) SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bytea[])")
+        new("INSERT INTO stream_events (queue, namespace, stream_key, payload, traceparent) SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bytea[], $5::text[])")
         {
             Parameters =
             {
@@ -26,6 +26,7 @@ public static class StreamQueue
                 new() { Value = streamEvents.Select(e => e.Namespace).ToArray() },
                 new() { Value = streamEvents.Select(e => e.Key).ToArray() },
                 new() { Value = streamEvents.Select(e => e.Payload).ToArray() },
+                new() { Value = streamEvents.Select(e => e.TraceParent).ToArray() },
             },
         };
 

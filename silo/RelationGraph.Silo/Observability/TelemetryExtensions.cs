@@ -1,0 +1,95 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using RelationGraph.Grains;
+using RelationGraph.Persistence;
+using RelationGraph.Persistence.Outbox;
+
+namespace RelationGraph.Silo.Observability;
+
+/// <summary>
+/// OpenTelemetry for the silo: RelationGraph's, Orleans', Npgsql's, ASP.NET Core's and the runtime's meters on a Prometheus
+/// endpoint, and traces of RelationGraph, Orleans and Npgsql sent over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+public static class TelemetryExtensions
+{
+    /// <summary>The service name reported with metrics and traces.</summary>
+    public const string ServiceName = "relationgraph-silo";
+
+    /// <summary>Orleans' meter (grain calls, activations, messaging, streams).</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>Orleans' activity sources: grain calls made by code, and the runtime's own.</summary>
+    public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
+
+    /// <summary>
+    /// Histogram buckets for instruments in milliseconds: from a fraction of a round trip on loopback to a minute of stream lag.
+    /// </summary>
+    public static readonly double[] MillisecondBuckets = [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
+
+    /// <summary>
+    /// Adds OpenTelemetry metrics (always, so the dashboard and tests can read them; served at <see cref="MetricsOptions.Path"/>
+    /// when <see cref="MetricsOptions.Enabled"/>) and tracing (exported only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).
+    /// </summary>
+    public static IHostApplicationBuilder AddRelationGraphTelemetry(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>()
+            .Bind(builder.Configuration.GetSection(MetricsOptions.SectionName))
+            .Validate(o => o.Path.StartsWith('/'), "RelationGraph:Metrics:Path must start with '/'.")
+            .ValidateOnStart();
+        var metricsEnabled = builder.Configuration.GetSection(MetricsOptions.SectionName).GetValue(nameof(MetricsOptions.Enabled), true);
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(RelationGraphTracing.SourceName)
+                    .AddSource(OrleansActivitySources)
+                    .AddAspNetCoreInstrumentation()
+                    .AddNpgsql();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(FanMetrics.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, OrleansMeter)
+                    .AddNpgsqlInstrumentation()
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddView(instrument => instrument.Unit == "ms" && instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
+                        ? new ExplicitBucketHistogramConfiguration { Boundaries = MillisecondBuckets }
+                        : null);
+                if (metricsEnabled)
+                {
+                    // Every scrape sees the current values (the exporter caches a response for 300 ms by default).
+                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                }
+
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>Maps the Prometheus scraping endpoint, when enabled.</summary>
+    public static IEndpointRouteBuilder MapRelationGraphMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricsOptions>>().Value;
+        if (options.Enabled)
+        {
+            endpoints.MapPrometheusScrapingEndpoint(options.Path).ExcludeFromDescription();
+        }
+
+        return endpoints;
+    }
+}

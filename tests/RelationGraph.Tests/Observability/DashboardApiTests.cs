@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using RelationGraph.Tests.Fixtures;
+
+namespace RelationGraph.Tests.Observability;
+
+/// <summary>The RelationGraph dashboard's page and JSON API, open in development and behind a bearer token when one is configured.</summary>
+public sealed class DashboardApiTests(SiloFixture silo, PostgresFixture postgres) : IClassFixture<SiloFixture>
+{
+    private const string Api = "/dashboard/relationgraph/api";
+
+    [Fact]
+    public async Task The_page_and_its_scripts_are_served_from_the_silo()
+    {
+        var page = await GetStringAsync(silo.Client, "/dashboard/relationgraph");
+        var script = await GetStringAsync(silo.Client, "/dashboard/relationgraph/dashboard.js");
+
+        Assert.Contains("/dashboard/relationgraph/dashboard.js", page, StringComparison.Ordinal);
+        // Nothing is loaded from another host (the SVG namespace URI is a name, not a fetch).
+        Assert.DoesNotMatch("(src|href)=\"https?:", page);
+        Assert.DoesNotMatch("fetch\\(\"https?:|import .*https?:", script);
+    }
+
+    [Fact]
+    public async Task Every_section_answers_with_its_view_and_the_placeholders_say_what_will_fill_them()
+    {
+        var ids = JsonSerializer.Deserialize<string[]>(await GetStringAsync(silo.Client, $"{Api}/sections"))!;
+        Assert.Equal(["silos", "shards", "redundancy", "consistency", "protections"], ids);
+
+        foreach (var id in ids)
+        {
+            using var view = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/sections/{id}"));
+            Assert.Equal(id, view.RootElement.GetProperty("id").GetString());
+        }
+
+        using var consistency = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/sections/consistency"));
+        Assert.Contains("auditor", consistency.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_shards_section_counts_the_rows_a_follow_writes()
+    {
+        var before = await ShardRowsAsync();
+        await silo.Client.FollowAsync(silo.NewUser(), silo.NewUser());
+
+        var after = await ShardRowsAsync();
+
+        Assert.Equal(before.Following + 1, after.Following);
+        Assert.Equal(before.Fans + 1, after.Fans);
+    }
+
+    [Fact]
+    public async Task Looking_up_a_user_shows_its_grains_counts_and_latest_edges()
+    {
+        var (user, first, second) = (silo.NewUser(), silo.NewUser(), silo.NewUser());
+        await silo.Client.FollowAsync(user, first);
+        await silo.Client.FollowAsync(user, second);
+        await silo.Client.FollowAsync(first, user);
+
+        using var lookup = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/users/{user}"));
+
+        var root = lookup.RootElement;
+        Assert.Equal(2, root.GetProperty("following").GetInt64());
+        Assert.Equal(1, root.GetProperty("fans").GetInt64());
+        Assert.Equal([second.Value, first.Value], root.GetProperty("latestFollowing").EnumerateArray().Select(e => e.GetProperty("userId").GetInt64()));
+        Assert.Equal([first.Value], root.GetProperty("latestFans").EnumerateArray().Select(e => e.GetProperty("userId").GetInt64()));
+        // The follows activated both grains on the one silo.
+        Assert.StartsWith("S127.0.0.1:", root.GetProperty("followingGrainSilo").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("S127.0.0.1:", root.GetProperty("fanGrainSilo").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_token_configured_a_missing_or_wrong_token_gets_401_and_the_right_one_passes()
+    {
+        await using var factory = new SiloFactory(postgres.NewDatabase("dashtoken"), new Dictionary<string, string?> { ["RelationGraph:Dashboard:BearerToken"] = "s3cret" });
+        using var client = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+
+        foreach (var path in new[] { $"{Api}/sections", "/dashboard/relationgraph", "/dashboard/" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, path, null));
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, path, "wrong"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, path, "s3cret"));
+        }
+
+        // The API outside the dashboard needs no token.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/openapi/v1.json", null));
+        // A browser passes it once in the query; the cookie it gets carries it from then on.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/dashboard/relationgraph?token=s3cret", null));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, $"{Api}/sections", null));
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    private async Task<(long Following, long Fans)> ShardRowsAsync()
+    {
+        using var view = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/sections/shards"));
+        var rows = view.RootElement.GetProperty("tables")[0].GetProperty("rows").EnumerateArray().ToList();
+        return (rows.Sum(r => r[3].GetInt64()), rows.Sum(r => r[4].GetInt64()));
+    }
+
+    private static async Task<string> GetStringAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
+        return body;
+    }
+}
