@@ -26,6 +26,8 @@ public static class SiloHostingExtensions
                 listenOnAnyHostAddress: false);
             silo.Services.AddOptions<ClusterOptions>().Bind(section);
             silo.Services.AddOptions<SiloOptions>().Bind(section);
+            // Failure detection (RelationGraph:Membership:ProbeTimeout, NumMissedProbesLimit, ...): Orleans' defaults unless set.
+            silo.Services.AddOptions<ClusterMembershipOptions>().Bind(section.GetSection("Membership"));
             silo.AddDashboard();
         });
         builder.Services.AddHealthChecks().AddCheck<ShardsHealthCheck>("shards");
