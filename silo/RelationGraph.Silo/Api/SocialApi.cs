@@ -9,28 +9,50 @@ public static class SocialApi
     /// <summary>Maps the friend, block, relation batch and set query endpoints onto <paramref name="users"/>.</summary>
     public static RouteGroupBuilder MapSocialApi(this RouteGroupBuilder users)
     {
-        users.MapPut("/friends/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).RequestFriendAsync(otherId));
-        users.MapDelete("/friends/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).RemoveFriendAsync(otherId));
+        users.MapPut("/friends/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).RequestFriendAsync(otherId))
+            .WithName("RequestFriend")
+            .WithSummary("Ask a user to be friends, or accept their request");
+        users.MapDelete("/friends/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).RemoveFriendAsync(otherId))
+            .WithName("RemoveFriend")
+            .WithSummary("Cancel a friend request, decline one, or end a friendship");
         users.MapGet("/friends", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
-            Social(grains, userId).GetFriendsAsync(RelationGraphApi.Page(limit, cursor)));
+            Social(grains, userId).GetFriendsAsync(RelationGraphApi.Page(limit, cursor)))
+            .WithName("GetFriends")
+            .WithSummary("List a user's friends");
         users.MapGet("/friend-requests", (UserId userId, string? direction, int? limit, string? cursor, IGrainFactory grains) =>
-            Social(grains, userId).GetFriendRequestsAsync(Direction(direction), RelationGraphApi.Page(limit, cursor)));
+            Social(grains, userId).GetFriendRequestsAsync(Direction(direction), RelationGraphApi.Page(limit, cursor)))
+            .WithName("GetFriendRequests")
+            .WithSummary("List a user's incoming or outgoing friend requests");
 
-        users.MapPut("/blocks/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).BlockAsync(otherId));
-        users.MapDelete("/blocks/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).UnblockAsync(otherId));
+        users.MapPut("/blocks/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).BlockAsync(otherId))
+            .WithName("Block")
+            .WithSummary("Block a user");
+        users.MapDelete("/blocks/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) => Social(grains, userId).UnblockAsync(otherId))
+            .WithName("Unblock")
+            .WithSummary("Unblock a user");
         users.MapGet("/blocks", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
-            Social(grains, userId).GetBlocksAsync(RelationGraphApi.Page(limit, cursor)));
+            Social(grains, userId).GetBlocksAsync(RelationGraphApi.Page(limit, cursor)))
+            .WithName("GetBlocks")
+            .WithSummary("List the users a user blocks");
 
         users.MapPost("/relations", (UserId userId, RelationsRequest request, IGrainFactory grains) =>
             Social(grains, userId).GetRelationsAsync(Ids(request)))
-            .RequireApiScope(ApiScopes.Read);
+            .RequireApiScope(ApiScopes.Read)
+            .WithName("GetRelations")
+            .WithSummary("How a user relates to up to 1,000 others");
 
         users.MapGet("/mutual", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
-            Social(grains, userId).GetSetAsync(SetQuery.Mutual, null, RelationGraphApi.Page(limit, cursor)));
+            Social(grains, userId).GetSetAsync(SetQuery.Mutual, null, RelationGraphApi.Page(limit, cursor)))
+            .WithName("GetMutual")
+            .WithSummary("Users a user follows who follow back");
         users.MapGet("/common-following/{otherId}", (UserId userId, UserId otherId, int? limit, string? cursor, IGrainFactory grains) =>
-            Social(grains, userId).GetSetAsync(SetQuery.CommonFollowing, otherId, RelationGraphApi.Page(limit, cursor)));
+            Social(grains, userId).GetSetAsync(SetQuery.CommonFollowing, otherId, RelationGraphApi.Page(limit, cursor)))
+            .WithName("GetCommonFollowing")
+            .WithSummary("Users both users follow");
         users.MapGet("/following-who-follow/{otherId}", (UserId userId, UserId otherId, int? limit, string? cursor, IGrainFactory grains) =>
-            Social(grains, userId).GetSetAsync(SetQuery.FollowingWhoFollow, otherId, RelationGraphApi.Page(limit, cursor)));
+            Social(grains, userId).GetSetAsync(SetQuery.FollowingWhoFollow, otherId, RelationGraphApi.Page(limit, cursor)))
+            .WithName("GetFollowingWhoFollow")
+            .WithSummary("Users a user follows who follow the other user");
         return users;
     }
 

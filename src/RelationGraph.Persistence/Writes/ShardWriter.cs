@@ -108,10 +108,10 @@ internal sealed class ShardWriter : IAsyncDisposable
             FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[]) WITH ORDINALITY
                 AS w(owner_id, direction, other_id, state, event_at, position)),
         appended AS (
-            INSERT INTO stream_events (queue, namespace, stream_key, payload)
-            SELECT e.queue, e.namespace, e.stream_key, e.payload
-            FROM unnest($6::bigint[], $7::integer[], $8::text[], $9::bigint[], $10::bytea[]) WITH ORDINALITY
-                AS e(position, queue, namespace, stream_key, payload, n)
+            INSERT INTO stream_events (queue, namespace, stream_key, payload, traceparent)
+            SELECT e.queue, e.namespace, e.stream_key, e.payload, e.traceparent
+            FROM unnest($6::bigint[], $7::integer[], $8::text[], $9::bigint[], $10::bytea[], $11::text[]) WITH ORDINALITY
+                AS e(position, queue, namespace, stream_key, payload, traceparent, n)
             JOIN applied USING (position)
             WHERE applied.outcome < 2
             ORDER BY e.n)
@@ -136,6 +136,7 @@ internal sealed class ShardWriter : IAsyncDisposable
             command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Namespace).ToArray() });
             command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Key).ToArray() });
             command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Payload).ToArray() });
+            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.TraceParent).ToArray() });
         }
 
         // One statement is one implicit transaction; the answers count only once the reader has seen it commit.

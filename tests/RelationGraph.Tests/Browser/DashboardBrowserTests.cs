@@ -37,9 +37,15 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
             ["RelationGraph:Membership:TableRefreshTimeout"] = "00:00:01",
             ["RelationGraph:Membership:IAmAliveTablePublishTimeout"] = "00:00:02",
         };
-        await using var first = await SiloProcess.StartAsync(meta, cluster, cluster, settings, Token);
-        await using var second = await SiloProcess.StartAsync(meta, cluster, cluster, settings, Token);
+        foreach (var (key, value) in TestApiKeys.Settings())
+        {
+            settings[key] = value;
+        }
+
+        await using var first = await SiloProcess.StartAsync(meta, cluster, cluster, settings, cancellationToken: Token);
+        await using var second = await SiloProcess.StartAsync(meta, cluster, cluster, settings, cancellationToken: Token);
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{first.HttpPort}") };
+        api.DefaultRequestHeaders.Authorization = TestApiKeys.Bearer(TestApiKeys.Admin);
         var secondSilo = $"127.0.0.1:{second.SiloPort}";
 
         // Follows keep arriving while the pages are looked at, so the queues and the lag have something to show.

@@ -25,7 +25,7 @@ public class SiloProcessFixture(PostgresFixture postgres) : IAsyncLifetime
     {
         var meta = postgres.NewDatabase("process");
         var settings = new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync", ["RelationGraph:UseTls"] = "false" };
-        foreach (var (key, value) in Settings)
+        foreach (var (key, value) in TestApiKeys.Settings().Concat(Settings))
         {
             settings[key] = value;
         }
@@ -33,6 +33,7 @@ public class SiloProcessFixture(PostgresFixture postgres) : IAsyncLifetime
         var cluster = $"process-{Guid.NewGuid():N}";
         Silo = await SiloProcess.StartAsync(meta, cluster, cluster, settings, cancellationToken: TestContext.Current.CancellationToken);
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Silo.HttpPort}") };
+        Client.DefaultRequestHeaders.Authorization = TestApiKeys.Bearer(TestApiKeys.Admin);
     }
 
     public async ValueTask DisposeAsync()
