@@ -51,18 +51,45 @@ public sealed class RateLimitApiTests(RateLimitApiTests.LimitedSiloFixture silo)
         Assert.True(othersFollow.Changed);
     }
 
+    [Fact]
+    public async Task Friend_requests_and_blocks_have_limits_of_their_own()
+    {
+        var user = silo.NewUser();
+        var others = Enumerable.Range(0, LimitedSiloFixture.FriendRequests + 2).Select(_ => silo.NewUser()).ToList();
+
+        foreach (var other in others.Take(LimitedSiloFixture.FriendRequests))
+        {
+            using var asked = await Client.PutAsync($"/v1/users/{user}/friends/{other}", null, Token);
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        }
+
+        using var refused = await Client.PutAsync($"/v1/users/{user}/friends/{others[^2]}", null, Token);
+        using var blocked = await Client.PutAsync($"/v1/users/{user}/blocks/{others[^1]}", null, Token);
+        using var requests = await Client.GetAsync($"/v1/users/{user}/friend-requests?direction=outgoing", Token);
+        using var page = JsonDocument.Parse(await requests.Content.ReadAsStringAsync(Token));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.Contains("Retry-After"));
+        Assert.Equal(HttpStatusCode.OK, blocked.StatusCode);
+        Assert.Equal(LimitedSiloFixture.FriendRequests, page.RootElement.GetProperty("items").GetArrayLength());
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>A silo whose users may follow three times a day.</summary>
+    /// <summary>A silo whose users may follow three times a day and ask two users to be friends.</summary>
     public sealed class LimitedSiloFixture(PostgresFixture postgres) : SiloFixture(postgres)
     {
         public const int Burst = 3;
+
+        public const int FriendRequests = 2;
 
         protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
         {
             ["RelationGraph:RateLimits:Enabled"] = "true",
             ["RelationGraph:RateLimits:Follow:Burst"] = "3",
             ["RelationGraph:RateLimits:Follow:PerDay"] = "3",
+            ["RelationGraph:RateLimits:FriendRequest:Burst"] = "2",
+            ["RelationGraph:RateLimits:FriendRequest:PerDay"] = "2",
         };
     }
 }
