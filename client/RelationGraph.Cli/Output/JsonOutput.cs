@@ -32,6 +32,26 @@ internal sealed class JsonOutput(TextWriter stdout) : IRelgraphOutput
 
     public Task RelationAsync(Relation relation) => WriteAsync(relation);
 
+    public Task FriendResultAsync(FriendResult result) => WriteAsync(result);
+
+    public Task BlockResultAsync(BlockResult result) => WriteAsync(result);
+
+    public Task RelationsAsync(RelationSet relations) => WriteAsync(relations);
+
+    /// <summary>Every page's users in one list; <c>nextCursor</c> is the last page's (null after --all).</summary>
+    public async Task UsersAsync(IAsyncEnumerable<UserPage> pages)
+    {
+        var items = new List<UserItem>();
+        string? nextCursor = null;
+        await foreach (var page in pages)
+        {
+            items.AddRange(page.Items);
+            nextCursor = page.NextCursor;
+        }
+
+        await WriteAsync(new UserPage(items, nextCursor));
+    }
+
     public Task SilosAsync(IReadOnlyList<SiloInfo> silos) => WriteAsync(silos);
 
     private Task WriteAsync<T>(T value) => stdout.WriteLineAsync(JsonSerializer.Serialize(value, Options));
