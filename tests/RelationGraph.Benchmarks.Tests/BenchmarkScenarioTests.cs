@@ -19,6 +19,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
         { "memory", ["--users", "300", "--concurrency", "4"] },
         { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1"] },
         { "rpc", ["--duration", "0.3", "--silos", "1", "--concurrency", "2"] },
+        { "relations", ["--rounds", "2", "--single-rounds", "1", "--edges", "2000"] },
     };
 
     [Theory]
@@ -38,6 +39,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
             "memory" => await MemoryBenchmark.RunAsync(arguments, token),
             "relbench" => await RelbenchBenchmark.RunAsync(arguments, token),
             "rpc" => await RoundTripBenchmark.RunAsync(arguments, token),
+            "relations" => await RelationsBenchmark.RunAsync(arguments, token),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
 
