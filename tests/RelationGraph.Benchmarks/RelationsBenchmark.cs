@@ -12,7 +12,8 @@ namespace RelationGraph.Benchmarks;
 /// both ways, blocks), spread over the 4 shards; a batch check of all 1,000 through the client SDK is timed against
 /// 1,000 single checks through the SDK and against the batch's own per-shard statements run directly with Npgsql. Then
 /// two users following 100k each (half of them in common) read a common-following page through the SDK, against the
-/// same walk (a chunk of the smaller side, then its ids probed on the other side) run directly with Npgsql.
+/// same walk (a chunk of the smaller side, doubling from twice the page size, then its ids probed on the other side)
+/// run directly with Npgsql.
 /// Service and baseline alternate which goes first, so both see the same machine.
 /// </summary>
 internal static class RelationsBenchmark
@@ -149,13 +150,15 @@ internal static class RelationsBenchmark
     {
         var found = 0;
         var after = 0L;
+        var size = Math.Max(2 * limit, 64);
         while (found < limit)
         {
             await using var walk = storage.Shards.For(Left).DataSource.CreateCommand(
                 "SELECT other_id FROM edges WHERE owner_id = $1 AND direction = 1 AND other_id > $2 AND state = 1 ORDER BY other_id LIMIT $3");
             walk.Parameters.Add(new() { Value = Left.Value });
             walk.Parameters.Add(new() { Value = after });
-            walk.Parameters.Add(new() { Value = WalkChunk });
+            walk.Parameters.Add(new() { Value = Math.Min(size, WalkChunk) });
+            size *= 2;
             var chunk = new List<long>(WalkChunk);
             await using (var reader = await walk.ExecuteReaderAsync(cancellationToken))
             {
