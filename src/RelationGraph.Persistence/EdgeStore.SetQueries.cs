@@ -40,8 +40,8 @@ public sealed partial class EdgeStore
                 return new UserPage(items, null);
             }
 
-            var members = GetMembersAsync(probe.Owner, [probe.Direction], chunk, cancellationToken);
-            var blocked = GetMembersAsync(viewer, [EdgeDirection.Blocking, EdgeDirection.BlockedBy], chunk, cancellationToken);
+            var members = GetMembersAsync(probe.Owner, probe.Direction, chunk, cancellationToken);
+            var blocked = GetBlockedAmongAsync(viewer, chunk, cancellationToken);
             var (inBoth, excluded) = (await members, await blocked);
             foreach (var id in chunk)
             {

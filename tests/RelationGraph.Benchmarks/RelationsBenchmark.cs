@@ -173,10 +173,9 @@ internal static class RelationsBenchmark
                 break;
             }
 
-            await using var probe = storage.Shards.For(Right).DataSource.CreateCommand(
-                "SELECT other_id FROM edges WHERE owner_id = $1 AND direction = ANY($2) AND other_id = ANY($3) AND state = 1");
+            await using var probe = storage.Shards.For(Right).DataSource.CreateCommand(EdgeStore.MembersSql);
             probe.Parameters.Add(new() { Value = Right.Value });
-            probe.Parameters.Add(new() { Value = new short[] { 1 } });
+            probe.Parameters.Add(new() { Value = (short)EdgeDirection.Following });
             probe.Parameters.Add(new() { Value = chunk.ToArray() });
             found += await CountRowsAsync(probe, cancellationToken);
             after = chunk[^1];
