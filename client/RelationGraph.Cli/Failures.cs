@@ -115,6 +115,7 @@ internal static partial class Failures
         ArgumentException argument => WithoutParameterName(argument.Message),
         AuthenticationException tls => $"{tls.Message.TrimEnd('.')} (check --certificate).",
         ShardUnavailableException shard => $"a storage shard is unavailable; try again later: {shard.Message}",
+        RateLimitedException limited => limited.Message,
         OverloadedException overloaded => $"the cluster is overloaded; try again later: {overloaded.Message}",
         TimeoutException timeout => $"timed out (see --timeout): {WithoutMessageDump().Replace(timeout.Message, ".")}",
         _ when IsUnreachable(exception) => $"cannot reach the cluster: {Detail(exception)}",

@@ -18,6 +18,8 @@ namespace RelationGraph.Client;
 /// <item><see cref="RelationBlockedException"/>: a follow or friend request refused because a block stands between the
 /// two users (<see cref="RelationBlockedException.BlockedByTarget"/> says who blocks whom). Nothing is written.</item>
 /// <item><see cref="ShardUnavailableException"/>: a storage shard the call needs is down. Try again later.</item>
+/// <item><see cref="RateLimitedException"/>: the user has made too many writes of that kind for now (a per-user limit of the
+/// service); nothing was written. Not retried: try again after <see cref="RateLimitedException.RetryAfter"/>.</item>
 /// <item><see cref="OverloadedException"/>: the service is applying back-pressure; nothing was written. Try again later, more slowly.</item>
 /// <item><see cref="TimeoutException"/>: no attempt got an answer within <see cref="RelationGraphClientOptions.ResponseTimeout"/>.
 /// A follow or unfollow that timed out may still have been applied; repeating it is harmless.</item>

@@ -12,16 +12,25 @@ namespace RelationGraph.Grains;
 /// answer (Sync), from a stream event committed with the write (Stream), or from the replication log (Cdc).
 /// </summary>
 public sealed class FollowingGrain(
-    EdgeStore store, Serializer serializer, TimeProvider timeProvider, IOptions<RedundancyOptions> options, IOptions<ListCacheOptions> cacheOptions)
+    EdgeStore store,
+    Serializer serializer,
+    TimeProvider timeProvider,
+    IOptions<RedundancyOptions> options,
+    IOptions<ListCacheOptions> cacheOptions,
+    IOptions<RateLimitOptions> rateLimitOptions,
+    RateLimitMetrics rateLimitMetrics)
     : Grain, IFollowingGrain
 {
     private readonly ListCache _cache = new(cacheOptions.Value, timeProvider);
     private readonly EventClock _clock = new(timeProvider);
     private SourceWrites? _writes;
+    private UserRateLimiter? _rateLimiter;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
 
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
+
+    private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
 
     public Task<FollowResult> FollowAsync(UserId target) => ChangeAsync(target, EdgeState.Active);
 
@@ -49,6 +58,7 @@ public sealed class FollowingGrain(
     private async Task<FollowResult> ChangeAsync(UserId target, EdgeState state)
     {
         RejectSelf(target);
+        RateLimiter.Take(state == EdgeState.Active ? UserWriteKind.Follow : UserWriteKind.Unfollow, DelayDeactivation);
         var current = await store.GetAsync(EdgeDirection.Following, Me, target);
         if (current is null && state == EdgeState.Removed)
         {

@@ -11,19 +11,29 @@ namespace RelationGraph.Grains;
 /// written on both users' shards before it is acknowledged; each shard retires the pair's follows and asks in the block's
 /// own transaction, and refuses new ones while it stands (see <c>apply_edge_event</c>), so a block wins any race.
 /// </summary>
-public sealed class SocialGrain(EdgeStore store, Serializer serializer, TimeProvider timeProvider, IOptions<RedundancyOptions> options)
+public sealed class SocialGrain(
+    EdgeStore store,
+    Serializer serializer,
+    TimeProvider timeProvider,
+    IOptions<RedundancyOptions> options,
+    IOptions<RateLimitOptions> rateLimitOptions,
+    RateLimitMetrics rateLimitMetrics)
     : Grain, ISocialGrain
 {
     private readonly EventClock _clock = new(timeProvider);
     private SourceWrites? _writes;
+    private UserRateLimiter? _rateLimiter;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
 
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
+    private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
+
     public async Task<FriendResult> RequestFriendAsync(UserId other)
     {
         RejectSelf(other);
+        RateLimiter.Take(UserWriteKind.FriendRequest, DelayDeactivation);
         var mine = await store.GetAsync(EdgeDirection.FriendAsks, Me, other);
         bool changed;
         if (mine?.State == EdgeState.Active)
@@ -67,6 +77,7 @@ public sealed class SocialGrain(EdgeStore store, Serializer serializer, TimeProv
     public async Task<BlockResult> BlockAsync(UserId other)
     {
         RejectSelf(other);
+        RateLimiter.Take(UserWriteKind.Block, DelayDeactivation);
         var current = await store.GetAsync(EdgeDirection.Blocking, Me, other);
         var standing = current?.State == EdgeState.Active;
 

@@ -9,6 +9,7 @@ using Orleans.Hosting;
 using RelationGraph.Client;
 using RelationGraph.Grains;
 using RelationGraph.Silo.Hosting;
+using RelationGraph.Testing;
 
 namespace RelationGraph.Benchmarks;
 
@@ -54,6 +55,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
         configuration["RelationGraph:ConnectionString"] = metaConnectionString;
         configuration["RelationGraph:DataDirectory"] = Path.GetFullPath(dataDirectory);
         configuration["RelationGraph:ClusterCertificatePath"] = Path.GetFullPath(Path.Combine(dataDirectory, DevelopmentClusterCertificate.FileName));
+        configuration[RelationGraphTestClusterBuilderExtensions.RateLimitsEnabled] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             configuration[$"RelationGraph:{key}"] = value;

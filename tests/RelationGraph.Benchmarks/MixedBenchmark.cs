@@ -48,7 +48,7 @@ internal static class MixedBenchmark
         // The silo joins a cluster of its own (a new cluster id): a silo killed in an earlier run on the same data directory
         // may still be listed as active in the membership table.
         Console.Error.WriteLine("mixed: starting the silo process");
-        await using var silo = await StartSiloAsync(meta, server.SiloDirectory, cancellationToken);
+        await using var silo = await BenchmarkSilo.StartAsync(meta, server.SiloDirectory, Redundancy, cancellationToken: cancellationToken);
         await using var client = await silo.Endpoint.ConnectAsync(cancellationToken);
         Console.Error.WriteLine($"mixed: silo pid {silo.Process.ProcessId}, gateway {silo.Endpoint.Gateway}, cluster {silo.Endpoint.ClusterId}");
 
@@ -144,57 +144,12 @@ internal static class MixedBenchmark
         await Task.Delay(Settle, cancellationToken);
         var activations = await SiloInspector.GetActivationsAsync(client.ClusterClient, cancellationToken);
         var committed = await SiloInspector.GetGcCommittedAfterFullCollectionAsync(client.ClusterClient, cancellationToken);
-        return new MemoryPoint(SiloMemory.Read(silo.Process.ProcessId.ToString(CultureInfo.InvariantCulture)), committed, activations);
+        return new MemoryPoint(silo.Memory, committed, activations);
     }
 
     /// <summary>The redundancy mode the silo runs: <c>RelationGraph__Redundancy</c> from the environment it inherits, else the default.</summary>
     private static string Redundancy =>
         Environment.GetEnvironmentVariable("RelationGraph__Redundancy") is { Length: > 0 } configured ? configured : new RedundancyOptions().Redundancy.ToString();
-
-    /// <summary>
-    /// The released silo as a child process (so its memory can be read alone from <c>/proc</c>), with its data directory
-    /// (and so its development cluster certificate) in <paramref name="dataDirectory"/>; answers once <c>/health</c> says 200.
-    /// </summary>
-    private static async Task<BenchmarkSilo> StartSiloAsync(string meta, string dataDirectory, CancellationToken cancellationToken)
-    {
-        // Created here first, so the silo loads the very certificate the client pins.
-        var certificate = ServiceEndpoint.TlsConfigured ? DevelopmentClusterCertificate.LoadOrCreate(dataDirectory) : null;
-        var clusterId = ServiceEndpoint.NewClusterId("process");
-        var settings = new Dictionary<string, string?>
-        {
-            ["RelationGraph:DataDirectory"] = Path.GetFullPath(dataDirectory),
-            ["RelationGraph:ClusterCertificatePath"] = Path.GetFullPath(Path.Combine(dataDirectory, DevelopmentClusterCertificate.FileName)),
-            ["RelationGraph:Shards"] = "4",
-            ["RelationGraph:Redundancy"] = Redundancy,
-        };
-        var process = await SiloProcess.StartAsync(meta, clusterId, ServiceEndpoint.ServiceId, settings, cancellationToken);
-        var silo = new BenchmarkSilo(process, new ServiceEndpoint(process.Gateway, clusterId, certificate));
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{process.HttpPort}/health"), cancellationToken);
-            if (response.StatusCode != System.Net.HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"The silo started but /health answered {(int)response.StatusCode}:\n{process.RecentOutput}");
-            }
-
-            return silo;
-        }
-        catch
-        {
-            await silo.DisposeAsync();
-            throw;
-        }
-    }
-
-    private sealed record BenchmarkSilo(SiloProcess Process, ServiceEndpoint Endpoint) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Process.DisposeAsync();
-            Endpoint.Certificate?.Dispose();
-        }
-    }
 
     private static void Print(MixedResult r)
     {

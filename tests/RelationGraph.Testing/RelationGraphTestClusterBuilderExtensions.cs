@@ -7,6 +7,9 @@ namespace RelationGraph.Testing;
 /// <summary>Joins Orleans' <see cref="TestCluster"/> to RelationGraph on a real PostgreSQL.</summary>
 public static class RelationGraphTestClusterBuilderExtensions
 {
+    /// <summary>The key that switches the per-user write rate limits, off in test and benchmark silos unless a test sets it.</summary>
+    public const string RateLimitsEnabled = "RelationGraph:RateLimits:Enabled";
+
     /// <summary>
     /// Configures <paramref name="builder"/> to run RelationGraph silos on the meta database at
     /// <paramref name="metaConnectionString"/> (created and migrated by the first silo), with Orleans' ADO.NET clustering
@@ -35,6 +38,9 @@ public static class RelationGraphTestClusterBuilderExtensions
 
         // On a test machine busy with several clusters, opening a connection can take longer than production's 3 s.
         builder.Properties[$"{StorageOptions.SectionName}:{nameof(StorageOptions.ShardConnectTimeout)}"] = "00:00:15";
+
+        // Tests write as a few users at machine speed; the per-user write limits are tested with them switched on.
+        builder.Properties[RateLimitsEnabled] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.Properties[key] = value;

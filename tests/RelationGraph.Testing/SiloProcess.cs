@@ -72,12 +72,14 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>
     /// Starts a silo on the meta database <paramref name="metaConnectionString"/> as a member of cluster
     /// <paramref name="clusterId"/> of service <paramref name="serviceId"/>, and waits until it has started.
-    /// <paramref name="settings"/> are further configuration keys (<c>RelationGraph:Redundancy</c>, ...).
+    /// <paramref name="settings"/> are further configuration keys (<c>RelationGraph:Redundancy</c>, ...);
+    /// <paramref name="environment"/>, variables for the runtime (say <c>DOTNET_GCHeapHardLimit</c>).
     /// </summary>
     /// <exception cref="TimeoutException">It did not start within 90 s; the message has its last output.</exception>
     /// <exception cref="InvalidOperationException">It exited while starting; the message has its last output.</exception>
     public static async Task<SiloProcess> StartAsync(
-        string metaConnectionString, string clusterId, string serviceId, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+        string metaConnectionString, string clusterId, string serviceId, IReadOnlyDictionary<string, string?>? settings = null,
+        IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
         var assembly = LocateSiloAssembly();
         var ports = new TestClusterPortAllocator();
@@ -103,6 +105,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["RelationGraph:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["RelationGraph:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
             ["urls"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{httpPort}"),
+            [RelationGraphTestClusterBuilderExtensions.RateLimitsEnabled] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             // "Application started." says it serves.
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
@@ -115,6 +118,11 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in arguments)
         {
             start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using RelationGraph.Client;
 using RelationGraph.Grains;
@@ -17,6 +18,9 @@ public static class RelationGraphSiloBuilderExtensions
 {
     /// <summary>The ADO.NET invariant of PostgreSQL.</summary>
     public const string AdoNetInvariant = "Npgsql";
+
+    /// <summary>The configuration section of Orleans' <see cref="GrainCollectionOptions"/> (collection age, memory-pressure shedding).</summary>
+    public const string GrainCollectionSectionName = "RelationGraph:GrainCollection";
 
     /// <summary>The grain storage for the small state grains keep themselves (checkpoints, job progress; never edge lists).</summary>
     public const string GrainStorageName = "relationgraph";
@@ -46,6 +50,16 @@ public static class RelationGraphSiloBuilderExtensions
             .Validate(o => o.MaxPages >= 1, "RelationGraph:ListCache:MaxPages must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.SectionName));
+        // Millions of distinct users can be touched within minutes (a crawl, a suggestion job), two activations each:
+        // Orleans sheds the least recently used activations when the GC's committed memory passes its limit percentage
+        // of the memory the process may use (the machine's, a container's, or DOTNET_GCHeapHardLimit), so the silo's
+        // memory stays bounded however many users are touched. Orleans' collection settings bind from
+        // RelationGraph:GrainCollection.
+        services.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = true);
+        services.AddOptions<GrainCollectionOptions>().Bind(configuration.GetSection(GrainCollectionSectionName));
+        services.AddSingleton<RateLimitMetrics>();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
 
         var metaDatabase = section[nameof(StorageOptions.ConnectionString)];
         silo.UseAdoNetClustering(o =>

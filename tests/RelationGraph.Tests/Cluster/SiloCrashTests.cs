@@ -23,7 +23,7 @@ public sealed class SiloCrashTests(PostgresFixture postgres)
         await using var cluster = new TestClusterBuilder(2).AddRelationGraph(meta, settings).Build();
         await cluster.DeployAsync(Token);
         Trace("cluster deployed");
-        await using var process = await SiloProcess.StartAsync(meta, cluster.Options.ClusterId, cluster.Options.ServiceId, settings, Token);
+        await using var process = await SiloProcess.StartAsync(meta, cluster.Options.ClusterId, cluster.Options.ServiceId, settings, cancellationToken: Token);
         var victim = (await Eventually.ValueAsync(
             ct => MembershipRows.ReadAsync(meta, cluster.Options.ClusterId, ct),
             rows => rows.Any(r => r.Silo.Endpoint.Equals(process.SiloEndPoint) && r.Status == SiloStatus.Active),

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Orleans.TestingHost;
+using RelationGraph.Testing;
 
 namespace RelationGraph.Tests.Fixtures;
 
@@ -18,6 +19,7 @@ public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary
         builder.UseSetting("RelationGraph:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("RelationGraph:Redundancy", "Sync");
         builder.UseSetting("RelationGraph:UseTls", "false");
+        builder.UseSetting(RelationGraphTestClusterBuilderExtensions.RateLimitsEnabled, "false");
         builder.UseSetting("RelationGraph:ShardConnectTimeout", "00:00:15");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -3,7 +3,7 @@ using RelationGraph.Abstractions;
 namespace RelationGraph.Tests.Fixtures;
 
 /// <summary>A silo on databases of its own, shared by the tests of one class; tests keep apart by using fresh user ids.</summary>
-public sealed class SiloFixture(PostgresFixture postgres) : IAsyncLifetime
+public class SiloFixture(PostgresFixture postgres) : IAsyncLifetime
 {
     private long _nextUserId = 1_000;
 
@@ -14,9 +14,12 @@ public sealed class SiloFixture(PostgresFixture postgres) : IAsyncLifetime
     /// <summary>A user id no other test of the class uses.</summary>
     public UserId NewUser() => new(Interlocked.Increment(ref _nextUserId));
 
+    /// <summary>Configuration keys of this fixture's silo, over the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public ValueTask InitializeAsync()
     {
-        Factory = new SiloFactory(postgres.NewDatabase("silo"));
+        Factory = new SiloFactory(postgres.NewDatabase("silo"), Settings);
         Client = Factory.CreateClient();
         return ValueTask.CompletedTask;
     }
@@ -25,5 +28,6 @@ public sealed class SiloFixture(PostgresFixture postgres) : IAsyncLifetime
     {
         Client.Dispose();
         await Factory.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
