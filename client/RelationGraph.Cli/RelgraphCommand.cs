@@ -26,6 +26,7 @@ internal static partial class RelgraphCommand
         root.Subcommands.Add(SilosCommand(connection));
         root.Subcommands.Add(GenerateCommand(connection));
         root.Subcommands.Add(ImportCommand(connection));
+        AddSocialCommands(root, connection);
         return root;
     }
 
@@ -43,19 +44,29 @@ internal static partial class RelgraphCommand
         return command;
     }
 
-    private static Command ListCommand(string name, string description, ConnectionOptions connection, Func<IRelationGraphClient, UserId, PageRequest, CancellationToken, Task<EdgePage>> call)
+    private static Command ListCommand(string name, string description, ConnectionOptions connection, Func<IRelationGraphClient, UserId, PageRequest, CancellationToken, Task<EdgePage>> call) =>
+        ListCommand(name, description, connection, (client, user, page, run) => call(client, user, page, run.CancellationToken));
+
+    /// <summary>A paged list command; <paramref name="extra"/> options are added to it and read by <paramref name="call"/> through the invocation.</summary>
+    private static Command ListCommand(
+        string name, string description, ConnectionOptions connection, Func<IRelationGraphClient, UserId, PageRequest, Invocation, Task<EdgePage>> call, params Option[] extra)
     {
         var user = UserArgument("user", "The user whose list to read.");
         var limit = new Option<int>("--limit") { Description = $"Entries per page, 1 to {PageRequest.MaxLimit}.", HelpName = "n", DefaultValueFactory = _ => PageRequest.DefaultLimit };
         var cursor = new Option<string>("--cursor") { Description = "Start at this page: the 'next cursor' of a previous call." };
         var all = new Option<bool>("--all") { Description = "Read every page (from --cursor, if given), --limit entries at a time." };
         var command = new Command(name, description) { user, limit, cursor, all };
+        foreach (var option in extra)
+        {
+            command.Options.Add(option);
+        }
+
         SetAction(command, connection, async run =>
         {
             var userId = run.User(user);
             var first = run.Page(limit, cursor);
             await using var client = await run.ConnectAsync();
-            await run.Output.EdgesAsync(Pages(page => call(client, userId, page, run.CancellationToken), first, run.Value(all)));
+            await run.Output.EdgesAsync(Pages(page => call(client, userId, page, run), first, run.Value(all), p => p.NextCursor));
         });
         return command;
     }
@@ -101,19 +112,19 @@ internal static partial class RelgraphCommand
     private static Argument<string> UserArgument(string name, string description) => new(name) { Description = description + " A user id: an integer from 1." };
 
     /// <summary>The first page, then with <paramref name="all"/> each following one until the last.</summary>
-    private static async IAsyncEnumerable<EdgePage> Pages(Func<PageRequest, Task<EdgePage>> fetch, PageRequest first, bool all)
+    private static async IAsyncEnumerable<TPage> Pages<TPage>(Func<PageRequest, Task<TPage>> fetch, PageRequest first, bool all, Func<TPage, string?> nextCursor)
     {
         var request = first;
         while (true)
         {
             var page = await fetch(request);
             yield return page;
-            if (!all || page.NextCursor is null)
+            if (!all || nextCursor(page) is not { } next)
             {
                 yield break;
             }
 
-            request = request with { Cursor = page.NextCursor };
+            request = request with { Cursor = next };
         }
     }
 
@@ -140,13 +151,14 @@ internal static partial class RelgraphCommand
 
         public TextWriter Stderr => parseResult.InvocationConfiguration.Error;
 
-        public UserId User(Argument<string> argument)
-        {
-            var text = parseResult.GetValue(argument);
-            return UserId.TryParse(text, null, out var id)
+        public UserId User(Argument<string> argument) => ParseUser(parseResult.GetValue(argument));
+
+        public static UserId[] Users(IEnumerable<string> texts) => [.. texts.Select(ParseUser)];
+
+        private static UserId ParseUser(string? text) =>
+            UserId.TryParse(text, null, out var id)
                 ? id
                 : throw new RelgraphException($"'{text}' is not a user id: ids are integers from 1 to {long.MaxValue}.");
-        }
 
         public (UserId First, UserId Second) DistinctUsers(Argument<string> first, Argument<string> second)
         {

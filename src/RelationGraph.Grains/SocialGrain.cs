@@ -30,6 +30,8 @@ public sealed class SocialGrain(
 
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
+    private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
+
     public async Task<FriendResult> RequestFriendAsync(UserId other)
     {
         RejectSelf(other);

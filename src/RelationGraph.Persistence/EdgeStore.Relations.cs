@@ -61,17 +61,35 @@ public sealed partial class EdgeStore
         };
     }
 
-    /// <summary>Which of <paramref name="candidates"/> have an active row in <paramref name="owner"/>'s <paramref name="directions"/>: one statement.</summary>
-    public Task<HashSet<long>> GetMembersAsync(UserId owner, EdgeDirection[] directions, long[] candidates, CancellationToken cancellationToken = default) =>
-        candidates.Length == 0
+    /// <summary>
+    /// The probe of a set query: which of <paramref name="candidates"/> have an active row in <paramref name="owner"/>'s
+    /// <paramref name="direction"/>, in one statement. Public so baselines run exactly what the service runs.
+    /// </summary>
+    public const string MembersSql = "SELECT other_id FROM edges WHERE owner_id = $1 AND direction = $2 AND other_id = ANY($3) AND state = 1";
+
+    // The direction is one value, not a list: under the prepared (generic) plan a list would keep the partition and
+    // the index from being pruned to the owner's rows in that direction, and the probe would read the whole list.
+    private const string BlockedAmongSql = "SELECT other_id FROM edges WHERE owner_id = $1 AND direction IN (5, 6) AND other_id = ANY($2) AND state = 1";
+
+    /// <summary>Which of <paramref name="candidates"/> have an active row in <paramref name="owner"/>'s <paramref name="direction"/>: one statement.</summary>
+    public Task<HashSet<long>> GetMembersAsync(UserId owner, EdgeDirection direction, long[] candidates, CancellationToken cancellationToken = default) =>
+        ReadIdsAsync(owner, MembersSql, [owner.Value, (short)direction, candidates], candidates.Length, cancellationToken);
+
+    /// <summary>Which of <paramref name="candidates"/> block <paramref name="owner"/> or are blocked by them: one statement.</summary>
+    public Task<HashSet<long>> GetBlockedAmongAsync(UserId owner, long[] candidates, CancellationToken cancellationToken = default) =>
+        ReadIdsAsync(owner, BlockedAmongSql, [owner.Value, candidates], candidates.Length, cancellationToken);
+
+    private Task<HashSet<long>> ReadIdsAsync(UserId owner, string sql, object[] parameters, int candidates, CancellationToken cancellationToken) =>
+        candidates == 0
             ? Task.FromResult(new HashSet<long>())
             : shards.For(owner).RunAsync(async (dataSource, ct) =>
             {
-                await using var command = dataSource.CreateCommand(
-                    "SELECT other_id FROM edges WHERE owner_id = $1 AND direction = ANY($2) AND other_id = ANY($3) AND state = 1");
-                command.Parameters.Add(new() { Value = owner.Value });
-                command.Parameters.Add(new() { Value = directions.Select(d => (short)d).ToArray() });
-                command.Parameters.Add(new() { Value = candidates });
+                await using var command = dataSource.CreateCommand(sql);
+                foreach (var parameter in parameters)
+                {
+                    command.Parameters.Add(new() { Value = parameter });
+                }
+
                 return await ReadIdsAsync(command, ct);
             }, cancellationToken);
 

@@ -30,16 +30,20 @@ public sealed partial class EdgeStore
 
         var items = new List<UserItem>(page.Limit);
         var walked = 0;
+
+        // A small page starts with a small chunk, doubling while matches are sparse.
+        var size = Math.Max(2 * page.Limit, 64);
         while (walked < SetWalkBudget)
         {
-            var chunk = await WalkAsync(walk.Owner, walk.Direction, after, Math.Min(SetWalkChunk, SetWalkBudget - walked), cancellationToken);
+            var asked = Math.Min(Math.Min(size, SetWalkChunk), SetWalkBudget - walked);
+            var chunk = await WalkAsync(walk.Owner, walk.Direction, after, asked, cancellationToken);
             if (chunk.Length == 0)
             {
                 return new UserPage(items, null);
             }
 
-            var members = GetMembersAsync(probe.Owner, [probe.Direction], chunk, cancellationToken);
-            var blocked = GetMembersAsync(viewer, [EdgeDirection.Blocking, EdgeDirection.BlockedBy], chunk, cancellationToken);
+            var members = GetMembersAsync(probe.Owner, probe.Direction, chunk, cancellationToken);
+            var blocked = GetBlockedAmongAsync(viewer, chunk, cancellationToken);
             var (inBoth, excluded) = (await members, await blocked);
             foreach (var id in chunk)
             {
@@ -55,7 +59,8 @@ public sealed partial class EdgeStore
             }
 
             walked += chunk.Length;
-            if (chunk.Length < SetWalkChunk && walked < SetWalkBudget)
+            size *= 2;
+            if (chunk.Length < asked)
             {
                 return new UserPage(items, null);
             }

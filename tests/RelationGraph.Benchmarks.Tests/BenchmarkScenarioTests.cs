@@ -20,6 +20,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
         { "crawl", ["--users", "200", "--concurrency", "4", "--bound-mb", "256"] },
         { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1"] },
         { "rpc", ["--duration", "0.3", "--silos", "1", "--concurrency", "2"] },
+        { "relations", ["--rounds", "2", "--single-rounds", "1", "--edges", "2000"] },
     };
 
     [Theory]
@@ -40,6 +41,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
             "crawl" => await CrawlBenchmark.RunAsync(arguments, token),
             "relbench" => await RelbenchBenchmark.RunAsync(arguments, token),
             "rpc" => await RoundTripBenchmark.RunAsync(arguments, token),
+            "relations" => await RelationsBenchmark.RunAsync(arguments, token),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
 

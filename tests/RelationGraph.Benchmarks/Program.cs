@@ -14,6 +14,7 @@ try
         "fanout" => await FanoutBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "import" => await ImportBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "memory" => await MemoryBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "relations" => await RelationsBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "crawl" => await CrawlBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         _ => Usage(),
     };
@@ -46,6 +47,8 @@ static int Usage()
           import    [--edges 10000000] [--users 1000000]
           memory    [--users 100000] [--concurrency 64]
                     heap and RSS per following and per fan grain activation, on an in-process silo
+          relations [--rounds 20] [--single-rounds 3] [--edges 100000]
+                    a batch relation check of 1,000 users vs 1,000 single checks vs Npgsql; a common-following page
           crawl     [--users 1000000] [--concurrency 64] [--bound-mb 512]
                     one read and one follow for each of --users distinct users; silo RSS over time, Orleans' defaults
                     against RelationGraph's memory-pressure shedding under a heap bound

@@ -18,6 +18,18 @@ internal interface IRelgraphOutput
     /// <summary>How two users relate.</summary>
     Task RelationAsync(Relation relation);
 
+    /// <summary>The outcome of a friend request or of ending one.</summary>
+    Task FriendResultAsync(FriendResult result);
+
+    /// <summary>The outcome of a block or unblock.</summary>
+    Task BlockResultAsync(BlockResult result);
+
+    /// <summary>How one user relates to several others.</summary>
+    Task RelationsAsync(RelationSet relations);
+
+    /// <summary>A set query: one page, or with --all every page in turn.</summary>
+    Task UsersAsync(IAsyncEnumerable<UserPage> pages);
+
     /// <summary>The membership table.</summary>
     Task SilosAsync(IReadOnlyList<SiloInfo> silos);
 }

@@ -17,14 +17,7 @@ internal sealed class JsonOutput(TextWriter stdout) : IRelgraphOutput
     /// <summary>Every page's items in one list; <c>nextCursor</c> is the last page's (null after --all).</summary>
     public async Task EdgesAsync(IAsyncEnumerable<EdgePage> pages)
     {
-        var items = new List<Edge>();
-        string? nextCursor = null;
-        await foreach (var page in pages)
-        {
-            items.AddRange(page.Items);
-            nextCursor = page.NextCursor;
-        }
-
+        var (items, nextCursor) = await CollectAsync(pages, p => p.Items, p => p.NextCursor);
         await WriteAsync(new EdgePage(items, nextCursor));
     }
 
@@ -32,7 +25,34 @@ internal sealed class JsonOutput(TextWriter stdout) : IRelgraphOutput
 
     public Task RelationAsync(Relation relation) => WriteAsync(relation);
 
+    public Task FriendResultAsync(FriendResult result) => WriteAsync(result);
+
+    public Task BlockResultAsync(BlockResult result) => WriteAsync(result);
+
+    public Task RelationsAsync(RelationSet relations) => WriteAsync(relations);
+
+    /// <summary>Every page's users in one list; <c>nextCursor</c> is the last page's (null after --all).</summary>
+    public async Task UsersAsync(IAsyncEnumerable<UserPage> pages)
+    {
+        var (items, nextCursor) = await CollectAsync(pages, p => p.Items, p => p.NextCursor);
+        await WriteAsync(new UserPage(items, nextCursor));
+    }
+
     public Task SilosAsync(IReadOnlyList<SiloInfo> silos) => WriteAsync(silos);
+
+    private static async Task<(List<TItem> Items, string? NextCursor)> CollectAsync<TPage, TItem>(
+        IAsyncEnumerable<TPage> pages, Func<TPage, IEnumerable<TItem>> items, Func<TPage, string?> nextCursor)
+    {
+        var all = new List<TItem>();
+        string? next = null;
+        await foreach (var page in pages)
+        {
+            all.AddRange(items(page));
+            next = nextCursor(page);
+        }
+
+        return (all, next);
+    }
 
     private Task WriteAsync<T>(T value) => stdout.WriteLineAsync(JsonSerializer.Serialize(value, Options));
 }

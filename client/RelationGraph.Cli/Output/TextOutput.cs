@@ -45,6 +45,58 @@ internal sealed class TextOutput(TextWriter stdout, TextWriter stderr) : IRelgra
         stdout.WriteLineAsync(
             $"{relation.UserId} -> {relation.OtherId}: following {YesNo(relation.Following)}, followed by {YesNo(relation.FollowedBy)}, mutual {YesNo(relation.Mutual)}");
 
+    public Task FriendResultAsync(FriendResult result) => stdout.WriteLineAsync((result.Status, result.Changed) switch
+    {
+        (FriendStatus.Friends, _) => $"{result.UserId} and {result.OtherId} are friends",
+        (FriendStatus.Requested, true) => $"{result.UserId} asked {result.OtherId} to be friends",
+        (FriendStatus.Requested, false) => $"{result.UserId} already asked {result.OtherId} to be friends",
+        (_, true) => $"{result.UserId} and {result.OtherId} are no longer friends or asking",
+        _ => $"{result.UserId} and {result.OtherId} were neither friends nor asking",
+    });
+
+    public Task BlockResultAsync(BlockResult result) => stdout.WriteLineAsync((result.Blocked, result.Changed) switch
+    {
+        (true, true) => $"{result.UserId} now blocks {result.OtherId}",
+        (true, false) => $"{result.UserId} already blocks {result.OtherId}",
+        (false, true) => $"{result.UserId} no longer blocks {result.OtherId}",
+        (false, false) => $"{result.UserId} was not blocking {result.OtherId}",
+    });
+
+    /// <summary>One line per other user: the follow flags, then friendship, request and blocks.</summary>
+    public async Task RelationsAsync(RelationSet relations)
+    {
+        foreach (var r in relations.Items)
+        {
+            var request = r.FriendRequest switch
+            {
+                FriendRequestDirection.Incoming => "incoming",
+                FriendRequestDirection.Outgoing => "outgoing",
+                _ => "none",
+            };
+            await stdout.WriteLineAsync(
+                $"{r.UserId} -> {r.OtherId}: following {YesNo(r.Following)}, followed by {YesNo(r.FollowedBy)}, friends {YesNo(r.Friends)}, request {request}, blocked {YesNo(r.Blocked)}, blocked by {YesNo(r.BlockedBy)}");
+        }
+    }
+
+    public async Task UsersAsync(IAsyncEnumerable<UserPage> pages)
+    {
+        string? nextCursor = null;
+        await foreach (var page in pages)
+        {
+            foreach (var item in page.Items)
+            {
+                await stdout.WriteLineAsync(item.UserId.ToString());
+            }
+
+            nextCursor = page.NextCursor;
+        }
+
+        if (nextCursor is not null)
+        {
+            await stderr.WriteLineAsync($"next cursor: {nextCursor}");
+        }
+    }
+
     /// <summary>An aligned table: ADDRESS NAME GATEWAY STATUS STARTED.</summary>
     public Task SilosAsync(IReadOnlyList<SiloInfo> silos)
     {

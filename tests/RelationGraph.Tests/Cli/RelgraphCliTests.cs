@@ -9,7 +9,7 @@ using RelationGraph.Testing;
 namespace RelationGraph.Tests.Cli;
 
 /// <summary>The relgraph command line, run in-process against a live three-silo cluster that requires TLS with its cluster certificate.</summary>
-public sealed class RelgraphCliTests(TlsClusterFixture fixture) : IClassFixture<TlsClusterFixture>
+public sealed partial class RelgraphCliTests(TlsClusterFixture fixture) : IClassFixture<TlsClusterFixture>
 {
     private const string Password = "pfx-password";
 

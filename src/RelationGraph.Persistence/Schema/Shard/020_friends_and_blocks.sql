@@ -15,14 +15,6 @@ CREATE TABLE friend_views PARTITION OF edges FOR VALUES IN (7, 8, 9);
 -- In Cdc mode, asks reach the asked user's shard from the log, like follows.
 ALTER PUBLICATION relationgraph_following ADD TABLE friend_asks;
 
--- Whether a block stands between owner and other: 2 when the owner blocks the other, 3 when the other blocks the owner, else 0.
-CREATE FUNCTION edge_block(p_owner bigint, p_other bigint)
-RETURNS smallint
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(min(CASE direction WHEN 5 THEN 2 ELSE 3 END), 0)::smallint
-    FROM edges WHERE owner_id = p_owner AND direction IN (5, 6) AND other_id = p_other AND state = 1
-$$;
-
 -- Sets a view row (7, 8, 9) to what the pair's asks say; counts it when its state flips.
 CREATE FUNCTION set_friend_view(p_owner bigint, p_direction smallint, p_other bigint, p_state smallint, p_event_at timestamptz)
 RETURNS void
@@ -70,16 +62,18 @@ DECLARE
     ask_in           edges%ROWTYPE;
     retire_at        timestamptz;
 BEGIN
+    -- An activation checks for a block in its own insert (one statement, the blocks partition probed without
+    -- pruning) and again below once it holds an existing row's lock; a removal needs no check.
     IF guarded THEN
-        blocked := edge_block(p_owner, p_other);
-        IF blocked <> 0 THEN
-            RETURN blocked;
-        END IF;
+        INSERT INTO edges (owner_id, direction, other_id, state, event_at)
+        SELECT p_owner, p_direction, p_other, p_state, p_event_at
+        WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE b.owner_id = p_owner AND b.other_id = p_other AND b.state = 1)
+        ON CONFLICT DO NOTHING;
+    ELSE
+        INSERT INTO edges (owner_id, direction, other_id, state, event_at)
+        VALUES (p_owner, p_direction, p_other, p_state, p_event_at)
+        ON CONFLICT DO NOTHING;
     END IF;
-
-    INSERT INTO edges (owner_id, direction, other_id, state, event_at)
-    VALUES (p_owner, p_direction, p_other, p_state, p_event_at)
-    ON CONFLICT DO NOTHING;
     IF FOUND THEN
         flipped := p_state = 1;
         final_state := p_state;
@@ -90,9 +84,14 @@ BEGIN
         final_state := current_state;
 
         IF guarded THEN
-            blocked := edge_block(p_owner, p_other);
-            IF blocked <> 0 THEN
+            SELECT CASE WHEN b.direction = 5 THEN 2 ELSE 3 END INTO blocked
+            FROM blocks b WHERE b.owner_id = p_owner AND b.other_id = p_other AND b.state = 1
+            ORDER BY b.direction LIMIT 1;
+            IF FOUND THEN
                 RETURN blocked;
+            ELSIF current_state IS NULL THEN
+                -- No row, and the block that kept the insert out was lifted since: try again.
+                RETURN apply_edge_event(p_owner, p_direction, p_other, p_state, p_event_at);
             END IF;
         END IF;
 
