@@ -371,7 +371,7 @@ public sealed class RelgraphCliTests(TlsClusterFixture fixture) : IClassFixture<
     {
         var run = await RunAsync("fans", $"{fixture.NewUser()}", "--cursor", "garbage!");
 
-        run.AssertFailure("cursor is malformed");
+        run.AssertFailure("cursor is not a cursor of this list");
     }
 
     [Fact]
