@@ -41,12 +41,12 @@ public interface IRelationGraphClient
 
     /// <summary>A page of the users <paramref name="userId"/> follows, newest first.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
-    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
+    /// <exception cref="ArgumentException">The cursor is not the unchanged next cursor of this list (malformed, altered, or another list's).</exception>
     Task<EdgePage> GetFollowingAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
 
     /// <summary>A page of the users following <paramref name="userId"/>, newest first.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
-    /// <exception cref="ArgumentException">The cursor is malformed.</exception>
+    /// <exception cref="ArgumentException">The cursor is not the unchanged next cursor of this list (malformed, altered, or another list's).</exception>
     Task<EdgePage> GetFansAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
 
     /// <summary>How many users <paramref name="userId"/> follows and how many follow them.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RelationGraph.Abstractions;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
@@ -41,6 +42,7 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
     private readonly CancellationTokenSource _stopping = new();
     private Task _renewals = Task.CompletedTask;
     private volatile bool _shutdown;
+    private DateTimeOffset _nextReadWhileDown;
 
     internal OutboxQueueAdapterReceiver(
         QueueId queueId, Shard shard, int queue, StreamOptions options, Serializer serializer, InFlightBatches inFlight,
@@ -82,6 +84,27 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
         {
             return [];
         }
+
+        // While the shard is down, the shard logs the outage once (Shard.Availability); a read that threw would have
+        // Orleans log an error per queue and retry. So an unreachable shard reads as an empty queue, tried once a second.
+        if (_shard.IsDown && _time.GetUtcNow() < _nextReadWhileDown)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await ReadAsync(maxCount, cancellationToken);
+        }
+        catch (ShardUnavailableException)
+        {
+            _nextReadWhileDown = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            return [];
+        }
+    }
+
+    private async Task<IList<IBatchContainer>> ReadAsync(int maxCount, CancellationToken cancellationToken)
+    {
 
         // The cache limits how many containers it takes; a container holds at least one row, so as many rows always fit.
         var limit = maxCount > 0 ? Math.Min(maxCount, _options.BatchSize) : _options.BatchSize;
@@ -306,6 +329,10 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
                     }
 
                     _metrics.RecordDepth(_shard.Name, _queue, await StreamQueue.EstimateDepthAsync(_shard.DataSource, _queue, _options.MaxQueueDepth, cancellationToken));
+                }
+                catch (ShardUnavailableException)
+                {
+                    // Logged once by the shard; the leases lapse if it stays down longer than they last.
                 }
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -120,7 +120,7 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    public sealed class Fixture(PostgresFixture postgres) : IAsyncLifetime
+    public class Fixture(PostgresFixture postgres) : IAsyncLifetime
     {
         private DirectoryInfo? _directory;
         private SiloFactory? _factory;
@@ -146,9 +146,13 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
             settings["RelationGraph:ShardConnectionStrings:3"] = ShardServer.GetConnectionString($"{name}_shard_3");
             settings["RelationGraph:ShardConnectTimeout"] = "00:00:02";
             settings["Logging:LogLevel:RelationGraph"] = "Debug";
+            settings["RelationGraph:Redundancy"] = Redundancy;
             _factory = new SiloFactory(postgres.Server.GetConnectionString(name), settings, logging => logging.AddFakeLogging());
             Client = _factory.CreateClient();
         }
+
+        /// <summary>How the fan copy follows; Sync unless a subclass says otherwise.</summary>
+        protected virtual string Redundancy => "Sync";
 
         /// <summary>A fresh user id whose rows live on <paramref name="shard"/>.</summary>
         public UserId UserOnShard(int shard)
@@ -173,6 +177,7 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
 
         public async ValueTask DisposeAsync()
         {
+            GC.SuppressFinalize(this);
             try
             {
                 Client.Dispose();

@@ -371,7 +371,7 @@ public sealed partial class RelgraphCliTests(TlsClusterFixture fixture) : IClass
     {
         var run = await RunAsync("fans", $"{fixture.NewUser()}", "--cursor", "garbage!");
 
-        run.AssertFailure("cursor is malformed");
+        run.AssertFailure("cursor is not a cursor of this list");
     }
 
     [Fact]

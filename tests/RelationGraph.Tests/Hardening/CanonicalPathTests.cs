@@ -1,4 +1,11 @@
+using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Hardening;
@@ -59,6 +66,24 @@ public sealed class CanonicalPathTests(KestrelSiloFixture silo) : IClassFixture<
         Assert.Equal(200, follow.Status);
         Assert.Equal(200, list.Status);
         Assert.Contains(b.ToString(), list.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/users/1/../700004/following/700099", "/v1/users/700004/following/700099")]
+    [InlineData("/v1/users/700001/following/%2E%2E/following/700099", "/v1/users/700001/following/700099")]
+    public async Task Without_the_check_Kestrel_routes_the_resolved_path_which_is_what_made_them_act_on_another_user(string target, string routed)
+    {
+        // The finding, reproduced on a bare Kestrel with no edge in front: the application sees the resolved path.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        await using var app = builder.Build();
+        app.Run(context => context.Response.WriteAsync(context.Request.Path.Value!));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        var response = await RawHttp.SendAsync(address, "PUT", target);
+
+        Assert.Equal((200, routed), (response.Status, response.Body));
     }
 
     internal static JsonElement AssertProblem(RawHttp.Response response, int status)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using RelationGraph.EmbeddedPostgres;
+using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Hosting;
 
@@ -71,11 +72,5 @@ public sealed class PostgresPasswordTests : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(Token);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(Token);
-    }
+    private static Task<object?> ExecuteAsync(string connectionString, string sql) => UnpooledSql.ScalarAsync(connectionString, sql);
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using RelationGraph.EmbeddedPostgres;
+using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Hosting;
 
@@ -51,12 +52,5 @@ public sealed class PostgresServerTests : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
-    {
-        // Unpooled: a pooled connection would be one the restart terminated.
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(Token);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(Token);
-    }
+    private static Task<object?> ExecuteAsync(string connectionString, string sql) => UnpooledSql.ScalarAsync(connectionString, sql);
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Testing;
-using Npgsql;
 using RelationGraph.EmbeddedPostgres;
 using RelationGraph.Silo.Hosting;
 using RelationGraph.Testing;
+using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Hosting;
 
@@ -51,11 +51,5 @@ public sealed class PostgresSupervisorTests : IAsyncLifetime
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static async Task<int> CountAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(Token);
-        await using var command = new NpgsqlCommand("SELECT 1", connection);
-        return (int)(await command.ExecuteScalarAsync(Token))!;
-    }
+    private static async Task<int> CountAsync(string connectionString) => (int)(await UnpooledSql.ScalarAsync(connectionString, "SELECT 1"))!;
 }
