@@ -32,6 +32,7 @@ public static class RelationGraphApi
         users.MapGet("/relations/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) =>
             grains.GetGrain<IFollowingGrain>(userId.Value).GetRelationAsync(otherId));
 
+        endpoints.MapAuditApi();
         return endpoints;
     }
 

@@ -20,6 +20,8 @@ public sealed class SiloFactory(string metaConnectionString, IReadOnlyDictionary
         builder.UseSetting("RelationGraph:UseTls", "false");
         builder.UseSetting("RelationGraph:ShardConnectTimeout", "00:00:15");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("RelationGraph:Audit:RealtimeEnabled", "false");
+        builder.UseSetting("RelationGraph:Audit:Scheduled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
