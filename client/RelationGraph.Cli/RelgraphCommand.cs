@@ -26,6 +26,7 @@ internal static partial class RelgraphCommand
         root.Subcommands.Add(SilosCommand(connection));
         root.Subcommands.Add(GenerateCommand(connection));
         root.Subcommands.Add(ImportCommand(connection));
+        root.Subcommands.Add(AuditCommand(connection));
         return root;
     }
 
