@@ -28,6 +28,7 @@ internal static partial class RelgraphCommand
         root.Subcommands.Add(ImportCommand(connection));
         root.Subcommands.Add(ApiKeyCommand(connection, environment));
         AddSocialCommands(root, connection);
+        root.Subcommands.Add(AuditCommand(connection));
         return root;
     }
 

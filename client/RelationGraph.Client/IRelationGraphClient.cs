@@ -115,4 +115,21 @@ public interface IRelationGraphClient
     /// management grain (<see cref="Orleans.Runtime.IManagementGrain.GetDetailedHosts(bool, CancellationToken)"/>).
     /// </summary>
     Task<IReadOnlyList<SiloInfo>> GetSilosAsync(CancellationToken cancellationToken = default);
+
+    // The auditor (issue 11).
+
+    /// <summary>Starts an audit run of <paramref name="kind"/>: a full scan of every edge, or an incremental scan of what changed since the last one.</summary>
+    /// <exception cref="Abstractions.Audit.AuditRunConflictException">A run of that kind is already running; nothing was started.</exception>
+    Task<Abstractions.Audit.AuditRun> StartAuditRunAsync(Abstractions.Audit.AuditKind kind, CancellationToken cancellationToken = default);
+
+    /// <summary>The audit run <paramref name="runId"/> (<c>full-N</c> or <c>incremental-N</c>); null when there is none.</summary>
+    /// <exception cref="ArgumentException">The id is not an audit run id.</exception>
+    Task<Abstractions.Audit.AuditRun?> GetAuditRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest audit runs of both kinds, newest first, at most <paramref name="limit"/> (1 to 100).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is out of range.</exception>
+    Task<IReadOnlyList<Abstractions.Audit.AuditRun>> GetAuditRunsAsync(int limit = 20, CancellationToken cancellationToken = default);
+
+    /// <summary>The real-time check's totals over every shard.</summary>
+    Task<Abstractions.Audit.RealtimeAuditTotals> GetRealtimeAuditAsync(CancellationToken cancellationToken = default);
 }

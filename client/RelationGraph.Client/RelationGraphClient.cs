@@ -1,3 +1,4 @@
+using RelationGraph.Abstractions.Audit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -240,6 +241,37 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
                 .Select(h => new SiloInfo(h.SiloAddress.ToParsableString(), h.SiloName, h.ProxyPort, h.Status.ToString(), Utc(h.StartTime), Utc(h.IAmAliveTime))),
         ];
     }
+
+    // The auditor (issue 11).
+
+    /// <inheritdoc />
+    public Task<AuditRun> StartAuditRunAsync(AuditKind kind, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown audit kind.");
+        }
+
+        return CallAsync(() => Auditor.StartRunAsync(kind), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AuditRun?> GetAuditRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        CallAsync(() => Auditor.GetRunAsync(runId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditRun>> GetAuditRunsAsync(int limit = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 100);
+        return CallAsync(() => Auditor.GetRunsAsync(limit), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<RealtimeAuditTotals> GetRealtimeAuditAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(() => Auditor.GetRealtimeTotalsAsync(), cancellationToken);
+
+    private IAuditorGrain Auditor => _cluster.GetGrain<IAuditorGrain>(0);
 
     /// <summary>
     /// Disconnects a client made by <see cref="ConnectAsync"/> (its host is stopped and disposed). A client from dependency

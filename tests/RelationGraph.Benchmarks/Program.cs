@@ -16,6 +16,7 @@ try
         "memory" => await MemoryBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "relations" => await RelationsBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "crawl" => await CrawlBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "audit" => await AuditBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         _ => Usage(),
     };
 }
@@ -52,6 +53,8 @@ static int Usage()
           crawl     [--users 1000000] [--concurrency 64] [--bound-mb 512]
                     one read and one follow for each of --users distinct users; silo RSS over time, Orleans' defaults
                     against RelationGraph's memory-pressure shedding under a heap bound
+          audit     [--users 100000] [--edges 1000000] [--faults 1000] [--page 20000] [--duration 5]
+                    unthrottled full scan vs a bare read; faults found and repaired; follows/s with the real-time check
         """);
     return 2;
 }

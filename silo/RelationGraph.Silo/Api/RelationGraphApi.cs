@@ -53,6 +53,7 @@ public static class RelationGraphApi
             .WithDescription("Whether userId follows otherId and whether otherId follows userId.");
 
         users.MapSocialApi();
+        endpoints.MapAuditApi();
         return root;
     }
 

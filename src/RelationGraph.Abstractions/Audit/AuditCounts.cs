@@ -16,7 +16,7 @@ public sealed record AuditCounts(
     [property: Id(3)] long CountDrift)
 {
     /// <summary>No divergence at all.</summary>
-    public static AuditCounts None { get; } = new(0, 0, 0, 0);
+    public static AuditCounts None => new(0, 0, 0, 0);
 
     /// <summary>All kinds together.</summary>
     public long Total => MissingFan + OrphanFan + StaleFan + CountDrift;

@@ -8,7 +8,7 @@ namespace RelationGraph.Abstractions.Audit;
 public sealed record RealtimeAuditTotals([property: Id(0)] long Checked, [property: Id(1)] AuditCounts Found, [property: Id(2)] AuditCounts Repaired)
 {
     /// <summary>Nothing checked yet.</summary>
-    public static RealtimeAuditTotals None { get; } = new(0, AuditCounts.None, AuditCounts.None);
+    public static RealtimeAuditTotals None => new(0, AuditCounts.None, AuditCounts.None);
 
     /// <summary>The sum of these totals and <paramref name="other"/>.</summary>
     public RealtimeAuditTotals Add(RealtimeAuditTotals other) => new(Checked + other.Checked, Found.Add(other.Found), Repaired.Add(other.Repaired));

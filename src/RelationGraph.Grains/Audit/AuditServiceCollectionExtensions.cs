@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using RelationGraph.Persistence.Audit;
 
 namespace RelationGraph.Grains.Audit;
@@ -24,6 +25,14 @@ public static class AuditServiceCollectionExtensions
             .Validate(o => o.ResumePeriod > TimeSpan.Zero && o.SliceDuration > TimeSpan.Zero, "RelationGraph:Audit:ResumePeriod and SliceDuration must be positive.")
             .Validate(o => o.WarningRate >= 0 && o.History >= 1, "RelationGraph:Audit:WarningRate must not be negative and History must be at least 1.")
             .ValidateOnStart();
+        // Grain state goes through Orleans' JSON grain storage serializer. By default it tracks object references by
+        // equality (two equal records in one state, the same counts found and repaired, then fail to deserialize) and
+        // fills a property's existing object instead of replacing it (which would write into a shared default instance).
+        services.Configure<OrleansJsonSerializerOptions>(o =>
+        {
+            o.JsonSerializerSettings.PreserveReferencesHandling = Newtonsoft.Json.PreserveReferencesHandling.None;
+            o.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace;
+        });
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditChecker>();
         services.AddSingleton<AuditMetrics>();

@@ -49,7 +49,7 @@ public sealed partial class FullScanGrain(
     public Task EnsureRunningAsync()
     {
         StartTimerIfRunning();
-        return Task.CompletedTask;
+        return _timer is null && state.State.RunId is not null ? ReportAsync() : Task.CompletedTask;
     }
 
     private void StartTimerIfRunning()
@@ -102,8 +102,7 @@ public sealed partial class FullScanGrain(
             _timer = null;
         }
 
-        await GrainFactory.GetGrain<IAuditRunGrain>(s.RunId!.Split('-')[0])
-            .ReportAsync(s.RunId, s.Part, new AuditPartProgress(s.Scanned, s.Found, s.Repaired, s.Purged, s.Phase == Done, s.Failures >= 20));
+        await ReportAsync();
     }
 
     private async Task MergeStepAsync(CancellationToken cancellationToken)
@@ -162,6 +161,13 @@ public sealed partial class FullScanGrain(
         state.State.Pending = pending;
         await state.WriteStateAsync(cancellationToken);
         await ApplyPendingAsync(cancellationToken);
+    }
+
+    private Task ReportAsync()
+    {
+        var s = state.State;
+        return GrainFactory.GetGrain<IAuditRunGrain>(s.RunId!.Split('-')[0])
+            .ReportAsync(s.RunId, s.Part, new AuditPartProgress(s.Scanned, s.Found, s.Repaired, s.Purged, s.Phase == Done, s.Failures >= 20));
     }
 
     private async Task ApplyPendingAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using RelationGraph.Abstractions.Audit;
 
 namespace RelationGraph.Grains.Audit;
@@ -10,15 +11,22 @@ public interface IAuditRunGrain : IGrainWithStringKey
     [Alias("StartAsync")]
     Task<AuditRun> StartAsync();
 
-    /// <summary>The run <paramref name="runId"/>, or null.</summary>
+    /// <summary>The run <paramref name="runId"/>, or null. Interleaves: it only reads the saved runs.</summary>
+    [AlwaysInterleave]
     [Alias("GetRunAsync")]
     Task<AuditRun?> GetRunAsync(string runId);
 
-    /// <summary>The newest runs first.</summary>
+    /// <summary>The newest runs first. Interleaves.</summary>
+    [AlwaysInterleave]
     [Alias("GetRunsAsync")]
     Task<IReadOnlyList<AuditRun>> GetRunsAsync(int limit);
 
-    /// <summary>A part's totals so far.</summary>
+    /// <summary>
+    /// A part's totals so far. One-way, so a part never waits on its coordinator while the coordinator may be calling it
+    /// (that cycle would deadlock two non-reentrant grains); a lost report is superseded by the next, and a finished part
+    /// reports again whenever the coordinator's resume reminder calls it.
+    /// </summary>
+    [OneWay]
     [Alias("ReportAsync")]
     Task ReportAsync(string runId, int part, AuditPartProgress progress);
 

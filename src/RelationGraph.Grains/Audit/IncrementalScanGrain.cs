@@ -56,7 +56,7 @@ public sealed partial class IncrementalScanGrain(
     public Task EnsureRunningAsync()
     {
         StartTimerIfRunning();
-        return Task.CompletedTask;
+        return _timer is null && state.State.RunId is not null ? ReportAsync() : Task.CompletedTask;
     }
 
     private void StartTimerIfRunning()
@@ -118,7 +118,13 @@ public sealed partial class IncrementalScanGrain(
             _timer = null;
         }
 
-        await GrainFactory.GetGrain<IAuditRunGrain>(s.RunId!.Split('-')[0])
+        await ReportAsync();
+    }
+
+    private Task ReportAsync()
+    {
+        var s = state.State;
+        return GrainFactory.GetGrain<IAuditRunGrain>(s.RunId!.Split('-')[0])
             .ReportAsync(s.RunId, s.Part, new AuditPartProgress(s.Scanned, s.Found, s.Repaired, 0, s.Finished, s.Failures >= 20));
     }
 

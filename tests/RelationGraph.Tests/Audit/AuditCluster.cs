@@ -116,6 +116,13 @@ internal static class AuditCluster
     /// </summary>
     public static async Task HalfDoubleWriteAsync(this TestCluster cluster, long follower, long followee, CancellationToken ct)
     {
+        // From no edge at all, so that the same damage can be injected again after a repair.
+        await cluster.ShardOf(follower).ExecuteAsync(
+            "WITH d AS (DELETE FROM following WHERE owner_id = $1 AND other_id = $2 RETURNING state) UPDATE edge_counts SET count = count - 1 WHERE owner_id = $1 AND direction = 1 AND EXISTS (SELECT FROM d WHERE state = 1)",
+            ct, follower, followee);
+        await cluster.ShardOf(followee).ExecuteAsync(
+            "WITH d AS (DELETE FROM fans WHERE owner_id = $1 AND other_id = $2 RETURNING state) UPDATE edge_counts SET count = count - 1 WHERE owner_id = $1 AND direction = 2 AND EXISTS (SELECT FROM d WHERE state = 1)",
+            ct, followee, follower);
         await cluster.ShardOf(follower).ExecuteAsync("SELECT apply_edge($1, 1::smallint, $2, 1::smallint, now())", ct, follower, followee);
         await using var connection = new NpgsqlConnection(cluster.ShardOf(followee).ConnectionString);
         await connection.OpenAsync(ct);

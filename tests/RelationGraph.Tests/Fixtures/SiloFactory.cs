@@ -33,6 +33,8 @@ public sealed class SiloFactory(
             builder.UseSetting(key, value);
         }
 
+        builder.UseSetting("RelationGraph:Audit:RealtimeEnabled", "false");
+        builder.UseSetting("RelationGraph:Audit:Scheduled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
