@@ -68,6 +68,11 @@ public sealed class FollowingGrain(
         var outbox = _redundancy == Redundancy.Stream
             ? new StreamEvent(RedundancyOptions.FollowStream, target.Value, serializer.SerializeToArray<object>(change))
             : null;
+        if (_redundancy == Redundancy.Cdc)
+        {
+            await store.AnnounceTraceAsync(Me, target);
+        }
+
         var changed = await _cache.WriteAsync(() => store.ApplyAsync(EdgeDirection.Following, Me, target, state, change.OccurredAt, outbox));
         if (_redundancy == Redundancy.Sync)
         {
