@@ -55,7 +55,10 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
 
         // Each follow's fan write joins that follow's trace, carried by its stream event; events of different traces
         // are written concurrently, so they still share the shard's group commit.
-        var byTrace = items.GroupBy(i => (i.Token as ITraceContextCarrier)?.TraceParent).ToList();
+        var fromBatch = RequestContext.Get(RelationGraphTracing.BatchTraceParentsKey) as string?[];
+        var byTrace = items.Select((item, i) => (Item: item, TraceParent: (item.Token as ITraceContextCarrier)?.TraceParent ?? (fromBatch is not null && i < fromBatch.Length ? fromBatch[i] : null)))
+            .GroupBy(i => i.TraceParent, i => i.Item)
+            .ToList();
         return byTrace.Count == 1
             ? ApplyAllCoreAsync(items.Select(i => i.Item).ToList(), byTrace[0].Key)
             : Task.WhenAll(byTrace.Select(trace => ApplyAllCoreAsync(trace.Select(i => i.Item).ToList(), trace.Key)));

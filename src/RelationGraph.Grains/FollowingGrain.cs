@@ -75,6 +75,11 @@ public sealed class FollowingGrain(
         }
 
         var change = new FollowChanged(Me, target, state, _clock.Next(current));
+        if (options.Value.Redundancy == Redundancy.Cdc)
+        {
+            await store.AnnounceTraceAsync(Me, target);
+        }
+
         var changed = await _cache.WriteAsync(() => Writes.WriteAsync(EdgeDirection.Following, change));
         return new FollowResult(Me, target, state == EdgeState.Active, changed);
     }

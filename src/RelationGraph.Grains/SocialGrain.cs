@@ -26,8 +26,6 @@ public sealed class SocialGrain(
 
     private UserId Me => new(this.GetPrimaryKeyLong());
 
-    private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
-
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
     private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);

@@ -91,6 +91,27 @@ public sealed partial class EdgeStore(
     }
 
     /// <summary>
+    /// Writes the current trace context of the follow (<paramref name="owner"/>, <paramref name="other"/>) to the shard's
+    /// replication log as a non-transactional logical message, so that the Cdc feed, which decodes only rows, can hand it
+    /// to the fan grain with the change. Nothing when there is no current span.
+    /// </summary>
+    public Task AnnounceTraceAsync(UserId owner, UserId other, CancellationToken cancellationToken = default)
+    {
+        if (RelationGraphTracing.CurrentTraceParent is not { } traceParent)
+        {
+            return Task.CompletedTask;
+        }
+
+        return shards.For(owner).RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("SELECT pg_logical_emit_message(false, $1, $2)");
+            command.Parameters.Add(new() { Value = RelationGraphTracing.WalMessagePrefix });
+            command.Parameters.Add(new() { Value = $"{owner.Value}:{other.Value}:{traceParent}" });
+            return await command.ExecuteScalarAsync(ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// Applies several events to <paramref name="owner"/>'s rows in <paramref name="direction"/>, queued together so they
     /// share commits; returns how many flipped an edge's state. Completes once every one has committed.
     /// </summary>

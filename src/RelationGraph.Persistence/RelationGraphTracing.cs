@@ -14,6 +14,15 @@ public static class RelationGraphTracing
     /// <summary>The source every RelationGraph span starts from.</summary>
     public static ActivitySource Source { get; } = new(SourceName);
 
+    /// <summary>
+    /// The prefix of the logical replication message (<c>pg_logical_emit_message</c>) that carries a follow's trace context
+    /// to the Cdc feed, which has only the row otherwise: <c>owner:other:traceparent</c>.
+    /// </summary>
+    public const string WalMessagePrefix = "relationgraph.traceparent";
+
+    /// <summary>The request-context key under which a stream batch hands its events' trace contexts to the subscriber, in event order.</summary>
+    public const string BatchTraceParentsKey = "relationgraph.traceparents";
+
     /// <summary>The W3C <c>traceparent</c> of the current span, or null outside one: what an outbox row stores.</summary>
     public static string? CurrentTraceParent => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 

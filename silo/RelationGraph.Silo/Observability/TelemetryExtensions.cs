@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -42,41 +43,39 @@ public static class TelemetryExtensions
         var metricsEnabled = builder.Configuration.GetSection(MetricsOptions.SectionName).GetValue(nameof(MetricsOptions.Enabled), true);
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(RelationGraphTracing.SourceName)
-                    .AddSource(OrleansActivitySources)
-                    .AddAspNetCoreInstrumentation()
-                    .AddNpgsql();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(ServiceName));
+        if (otlp)
         {
-            telemetry.WithMetrics(metrics =>
-            {
-                metrics.AddMeter(FanMetrics.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, OrleansMeter)
-                    .AddNpgsqlInstrumentation()
-                    .AddAspNetCoreInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddView(instrument => instrument.Unit == "ms" && instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal)
-                        ? new ExplicitBucketHistogramConfiguration { Boundaries = MillisecondBuckets }
-                        : null);
-                if (metricsEnabled)
-                {
-                    // Every scrape sees the current values (the exporter caches a response for 300 ms by default).
-                    metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
-                }
-
-                if (otlp)
-                {
-                    metrics.AddOtlpExporter();
-                }
-            });
+            // Only with somewhere to send them: without a listener no span is even created (and in Cdc mode no follow
+            // announces its trace context in the replication log).
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(RelationGraphTracing.SourceName)
+                .AddSource(OrleansActivitySources)
+                .AddAspNetCoreInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter());
         }
+
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(FanMetrics.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, OrleansMeter)
+                .AddNpgsqlInstrumentation()
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddView(instrument => instrument.Unit == "ms" && instrument.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(Histogram<>)
+                    ? new ExplicitBucketHistogramConfiguration { Boundaries = MillisecondBuckets }
+                    : null);
+            if (metricsEnabled)
+            {
+                // Every scrape sees the current values (the exporter caches a response for 300 ms by default).
+                metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+            }
+
+            if (otlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
 
         return builder;
     }

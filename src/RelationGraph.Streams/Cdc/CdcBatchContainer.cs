@@ -2,6 +2,7 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
 
 namespace RelationGraph.Streams.Cdc;
 
@@ -15,7 +16,7 @@ namespace RelationGraph.Streams.Cdc;
 public sealed class CdcBatchContainer : IBatchContainer
 {
     /// <summary>Creates a container; <paramref name="commitLsns"/> and <paramref name="indexes"/> give each change's position, ascending.</summary>
-    public CdcBatchContainer(StreamId streamId, FollowChanged[] changes, long[] commitLsns, int[] indexes)
+    public CdcBatchContainer(StreamId streamId, FollowChanged[] changes, long[] commitLsns, int[] indexes, string?[]? traceParents = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(changes.Length);
         if (commitLsns.Length != changes.Length || indexes.Length != changes.Length)
@@ -27,6 +28,7 @@ public sealed class CdcBatchContainer : IBatchContainer
         _changes = changes;
         _commitLsns = commitLsns;
         _indexes = indexes;
+        _traceParents = traceParents is { } parents && parents.Length == changes.Length && parents.Any(p => p is not null) ? parents : null;
         Token = new EventSequenceTokenV2(commitLsns[0], indexes[0]);
     }
 
@@ -42,6 +44,9 @@ public sealed class CdcBatchContainer : IBatchContainer
 
     [Id(3)]
     private readonly int[] _indexes;
+
+    [Id(5)]
+    private readonly string?[]? _traceParents;
 
     /// <summary>The changes, in commit order.</summary>
     public IReadOnlyList<FollowChanged> Changes => _changes;
@@ -71,8 +76,20 @@ public sealed class CdcBatchContainer : IBatchContainer
         }
     }
 
-    /// <inheritdoc />
-    public bool ImportRequestContext() => false;
+    /// <summary>
+    /// Hands the changes' trace contexts (announced in the replication log with each follow) to the subscriber, in
+    /// change order, so that each fan write joins its follow's trace.
+    /// </summary>
+    public bool ImportRequestContext()
+    {
+        if (_traceParents is null)
+        {
+            return false;
+        }
+
+        RequestContext.Set(RelationGraphTracing.BatchTraceParentsKey, _traceParents);
+        return true;
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{StreamId} [{Token}] x{_changes.Length}";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,6 +10,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
 using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Streams.Cdc;
@@ -34,6 +36,9 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
 
     private const int UnlimitedBatch = 1024;
 
+    /// <summary>How many announced trace contexts wait for their rows at most.</summary>
+    private const int TracesKept = 100_000;
+
     private readonly string _provider;
     private readonly QueueId _queue;
     private readonly Shard _shard;
@@ -45,6 +50,10 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
     private readonly Channel<Decoded> _decoded;
     private readonly CdcAcknowledgements _acks = new();
     private readonly Lock _lock = new();
+
+    // Only the reading loop touches these: trace contexts announced in the log, by (follower, followee), oldest first.
+    private readonly Dictionary<(long Follower, long Followee), string> _traces = [];
+    private readonly Queue<(long Follower, long Followee)> _traceOrder = new();
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task _reading = Task.CompletedTask;
@@ -385,7 +394,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
             var decoder = new FollowingRowDecoder();
             var commitLsn = 0L;
             var index = 0;
-            var options = new PgOutputReplicationOptions(CdcReplicationSlots.Publication, PgOutputProtocolVersion.V1, binary: true);
+            var options = new PgOutputReplicationOptions(CdcReplicationSlots.Publication, PgOutputProtocolVersion.V1, binary: true, messages: true);
             await foreach (var message in connection.StartReplication(new PgOutputReplicationSlot(_slot), options, streaming.Token))
             {
                 switch (message)
@@ -404,6 +413,9 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
                         break;
                     case UpdateMessage update:
                         await ChangeAsync(decoder, update.Relation, update.NewRow, new CdcPosition(commitLsn, index++), message.WalStart, streaming.Token);
+                        break;
+                    case LogicalDecodingMessage { Prefix: RelationGraphTracing.WalMessagePrefix } announced:
+                        await RememberTraceAsync(announced, streaming.Token);
                         break;
                     case CommitMessage commit:
                         var committed = (long)(ulong)commit.CommitLsn;
@@ -477,16 +489,36 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
         var change = await decoder.DecodeAsync(relation, row, cancellationToken);
         if (change is not null)
         {
-            await _decoded.Writer.WriteAsync(new Decoded(change, position.CommitLsn, position.Index, (long)(ulong)lsn, 0), cancellationToken);
+            _traces.Remove((change.Follower.Value, change.Followee.Value), out var traceParent);
+            await _decoded.Writer.WriteAsync(new Decoded(change, position.CommitLsn, position.Index, (long)(ulong)lsn, 0, traceParent), cancellationToken);
         }
 
         _lastChange = position;
     }
 
+    /// <summary>
+    /// Keeps a follow's trace context, announced just before its write, until the write's row arrives; the oldest go
+    /// first past <see cref="TracesKept"/> (announcements of writes that failed, or read before a restart resumed past them).
+    /// </summary>
+    private async ValueTask RememberTraceAsync(LogicalDecodingMessage message, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(message.Data, System.Text.Encoding.UTF8);
+        var parts = (await reader.ReadToEndAsync(cancellationToken)).Split(':', 3);
+        if (parts.Length == 3 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var owner) && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var other))
+        {
+            _traces[(owner, other)] = parts[2];
+            _traceOrder.Enqueue((owner, other));
+            while (_traceOrder.Count > TracesKept && _traceOrder.TryDequeue(out var oldest))
+            {
+                _traces.Remove(oldest);
+            }
+        }
+    }
+
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
     /// <summary>A change (with its position and its own LSN) or, when <see cref="Change"/> is null, a commit (with its end LSN).</summary>
-    private readonly record struct Decoded(FollowChanged? Change, long CommitLsn, int Index, long ChangeLsn, ulong EndLsn);
+    private readonly record struct Decoded(FollowChanged? Change, long CommitLsn, int Index, long ChangeLsn, ulong EndLsn, string? TraceParent = null);
 
     private sealed class ContainerBuilder(long followee)
     {
@@ -501,7 +533,8 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
                 StreamId.Create(streamNamespace, followee),
                 _items.Select(i => i.Change!).ToArray(),
                 _items.Select(i => i.CommitLsn).ToArray(),
-                _items.Select(i => i.Index).ToArray()),
+                _items.Select(i => i.Index).ToArray(),
+                _items.Select(i => i.TraceParent).ToArray()),
             _items.Select(i => i.ChangeLsn).ToArray());
     }
 

@@ -10,7 +10,8 @@ namespace RelationGraph.Tests.Observability;
 
 /// <summary>
 /// One follow is one trace: the SDK call, the following grain, the shard write, the stream event (its outbox row
-/// carries the trace context) and the fan grain's write, read from the spans the silos start.
+/// carries the trace context; in Cdc mode a logical message in the replication log does) and the fan grain's write,
+/// read from the spans the silos start.
 /// </summary>
 public sealed class TraceTests(PostgresFixture postgres)
 {
@@ -19,6 +20,7 @@ public sealed class TraceTests(PostgresFixture postgres)
     [Theory]
     [InlineData("Sync")]
     [InlineData("Stream")]
+    [InlineData("Cdc")]
     public async Task A_follows_trace_id_reaches_the_fan_write(string mode)
     {
         using var spans = new SpanRecorder();
@@ -52,6 +54,12 @@ public sealed class TraceTests(PostgresFixture postgres)
             // The fan write's parent is the following write that appended the outbox row, read back from that row.
             var followingWrite = writes.Single(w => (string?)w.GetTagItem("relationgraph.direction") == "following");
             Assert.Equal(followingWrite.SpanId, fanWrite.ParentSpanId);
+        }
+
+        if (mode == "Cdc")
+        {
+            // The fan write's parent is the following grain's span, announced in the replication log before its write.
+            Assert.Equal(grain.SpanId, fanWrite.ParentSpanId);
         }
     }
 
