@@ -33,14 +33,18 @@ public static class AuditApi
             }
         })
             .WithName("StartAuditRun")
-            .WithSummary("Start a full or incremental audit run");
+            .WithSummary("Start a full or incremental audit run")
+            .Produces<AuditRunView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         audit.MapGet("/runs/{runId}", async (string runId, IGrainFactory grains) =>
             await grains.GetGrain<IAuditorGrain>(0).GetRunAsync(runId) is { } run
                 ? Results.Json(AuditRunView.Of(run))
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No audit run {runId}."))
             .WithName("GetAuditRun")
-            .WithSummary("One audit run");
+            .WithSummary("One audit run")
+            .Produces<AuditRunView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         audit.MapGet("/runs", async (int? limit, IGrainFactory grains) =>
             new { Items = (await grains.GetGrain<IAuditorGrain>(0).GetRunsAsync(limit ?? 20)).Select(AuditRunView.Of) })
