@@ -12,7 +12,7 @@ namespace RelationGraph.Tests.Social;
 /// </summary>
 public sealed class BlockRaceTests(PostgresFixture postgres)
 {
-    private const int Pairs = 40;
+    private const int Pairs = 20;
 
     [Theory]
     [InlineData("Sync")]
