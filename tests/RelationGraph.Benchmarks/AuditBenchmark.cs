@@ -80,6 +80,7 @@ internal static class AuditBenchmark
             await using var silo = await InProcessSilo.StartAsync(meta, server.SiloDirectory, settings, cancellationToken);
             await using var client = await silo.ConnectAsync(cancellationToken);
             Console.Error.WriteLine($"audit: follows at 64 callers, real-time check {(realtime ? "on" : "off")}");
+            await FollowLoadAsync(client, graph.Users, 64, TimeSpan.FromSeconds(1), seed: realtime ? 20 : 10, cancellationToken);
             var follows = await FollowLoadAsync(client, graph.Users, 64, duration, seed: realtime ? 2 : 1, cancellationToken);
             var rate = follows / duration.TotalSeconds;
             off ??= rate;
@@ -88,6 +89,29 @@ internal static class AuditBenchmark
         }
 
         cost.Print();
+        Console.WriteLine();
+
+        // The change-log trigger's own cost: batched edge writes (apply_edge over unnest, 256 a statement, as the service
+        // writes) on one shard, with the trigger and with it disabled, in alternating rounds.
+        var trigger = new MarkdownTable(1, "edges_log_change trigger", "edge writes", "seconds", "writes/s", "vs disabled");
+        var shard = storage.Shards.All[0];
+        var sides = new Dictionary<bool, (long Writes, double Seconds)> { [true] = (0, 0), [false] = (0, 0) };
+        for (var round = 0; round < 6; round++)
+        {
+            var enabled = round % 2 == 0;
+            var (writes, seconds) = await TimedWritesAsync(shard, enabled, 20_480, 1_000_000_000L + (round * 100_000L), cancellationToken);
+            sides[enabled] = (sides[enabled].Writes + writes, sides[enabled].Seconds + seconds);
+        }
+
+        var disabledRate = sides[false].Writes / sides[false].Seconds;
+        foreach (var enabled in new[] { false, true })
+        {
+            var rate = sides[enabled].Writes / sides[enabled].Seconds;
+            trigger.Add(enabled ? "enabled" : "disabled", MarkdownTable.Rate(sides[enabled].Writes), MarkdownTable.Number(sides[enabled].Seconds, "0.00"), MarkdownTable.Rate(rate), MarkdownTable.Ratio(rate / disabledRate));
+            results.Add(new { @case = enabled ? "trigger-on" : "trigger-off", writes = sides[enabled].Writes, writesPerSecond = rate });
+        }
+
+        trigger.Print();
         await JsonLines.AppendAsync(output, "audit", results, cancellationToken);
         return 0;
     }
@@ -153,6 +177,33 @@ internal static class AuditBenchmark
             command.Parameters.Add(new NpgsqlParameter { Value = seed });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    private static async Task<(long Writes, double Seconds)> TimedWritesAsync(Shard shard, bool trigger, int writes, long firstUser, CancellationToken cancellationToken)
+    {
+        await using var connection = await shard.DataSource.OpenConnectionAsync(cancellationToken);
+        await using (var toggle = new NpgsqlCommand($"ALTER TABLE edges {(trigger ? "ENABLE" : "DISABLE")} TRIGGER edges_log_change", connection))
+        {
+            await toggle.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var watch = Stopwatch.StartNew();
+        for (var done = 0; done < writes; done += 256)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT apply_edge(owner_id, 1::smallint, other_id, 1::smallint, now()) FROM unnest($1::bigint[], $2::bigint[]) AS w(owner_id, other_id)", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(done, 256).Select(i => firstUser + (i / 16)).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(done, 256).Select(i => firstUser + 50_000_000 + i).ToArray() });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        await using (var restore = new NpgsqlCommand("ALTER TABLE edges ENABLE TRIGGER edges_log_change", connection))
+        {
+            await restore.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return (writes, seconds);
     }
 
     private static async Task VacuumAsync(ShardSet shards, CancellationToken cancellationToken)

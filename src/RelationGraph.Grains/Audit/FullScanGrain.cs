@@ -132,7 +132,7 @@ public sealed partial class FullScanGrain(
     {
         var s = state.State;
         var shards = checker.Store.Shards.All;
-        var (drifts, upTo) = await AuditStore.FindCountDriftAsync(shards[s.CountShard], (EdgeDirection)s.CountDirection, s.CountAfter, s.Last, 1000, cancellationToken);
+        var (drifts, upTo) = await AuditStore.FindCountDriftAsync(shards[s.CountShard], (EdgeDirection)s.CountDirection, s.CountAfter, s.Last, options.Value.PageSize, cancellationToken);
         s.CountAfter = upTo;
         if (upTo >= s.Last)
         {

@@ -10,6 +10,7 @@ namespace RelationGraph.Tests.Audit;
 /// The incremental scan checks what changed since its checkpoint, a transaction position per shard: damage written into
 /// the edge tables is found and repaired, and a change whose transaction commits after a later one is not skipped.
 /// </summary>
+[Collection(nameof(ChangeLogCollection))]
 public sealed class IncrementalScanTests(PostgresFixture postgres)
 {
     [Fact]
