@@ -234,5 +234,5 @@ public sealed partial class EdgeStore(
         _writers.TryGetValue(shard, out var writer) ? writer : _writers.GetOrAdd(shard, NewWriter);
 
     private ShardWriter NewWriter(Shard shard) =>
-        new(shard, options.Value.WriteFlushesPerShard, options.Value.MaxWriteBatch, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase, streamSignals);
+        new(shard, options.Value.WriteFlushesPerShard, options.Value.MaxWriteBatch, streamOptions?.Value.QueuesPerDatabase ?? new StreamOptions().QueuesPerDatabase, streamSignals, edgeMetrics);
 }

@@ -35,9 +35,8 @@ public static class DashboardExtensions
         builder.Services.AddDashboardSection<SilosSection>();
         builder.Services.AddDashboardSection<ShardsSection>();
         builder.Services.AddDashboardSection<RedundancySection>();
-        // Filled by the auditor (issue 11) and the protections (issue 15) when they land: replace these two lines.
-        builder.Services.AddSingleton<IDashboardSection>(new PlaceholderSection("consistency", "Consistency", 30, "The auditor's runs and the real-time check's totals appear here once the auditor exists."));
-        builder.Services.AddSingleton<IDashboardSection>(new PlaceholderSection("protections", "Protections", 40, "Rate-limit rejections, celebrities in bucketed mode and deletions in progress appear here once those exist."));
+        builder.Services.AddDashboardSection<ConsistencySection>();
+        builder.Services.AddDashboardSection<ProtectionsSection>();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using RelationGraph.Grains;
+using RelationGraph.Grains.Audit;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
 
@@ -58,7 +59,7 @@ public static class TelemetryExtensions
 
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(FanMetrics.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, OrleansMeter)
+            metrics.AddMeter(FanMetrics.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, RateLimitMetrics.MeterName, AuditMetrics.MeterName, OrleansMeter)
                 .AddNpgsqlInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()

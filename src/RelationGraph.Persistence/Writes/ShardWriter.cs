@@ -16,15 +16,17 @@ internal sealed class ShardWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly int _queues;
     private readonly StreamQueueSignals? _signals;
+    private readonly EdgeMetrics? _metrics;
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>();
     private readonly Task[] _flushers;
 
-    public ShardWriter(Shard shard, int flushers, int maxBatch, int queues, StreamQueueSignals? signals)
+    public ShardWriter(Shard shard, int flushers, int maxBatch, int queues, StreamQueueSignals? signals, EdgeMetrics? metrics = null)
     {
         _shard = shard;
         _maxBatch = maxBatch;
         _queues = queues;
         _signals = signals;
+        _metrics = metrics;
         _flushers = Enumerable.Range(0, flushers).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
     }
 
@@ -69,6 +71,7 @@ internal sealed class ShardWriter : IAsyncDisposable
         try
         {
             var changed = await _shard.RunAsync((dataSource, ct) => ExecuteAsync(dataSource, batch, ct), CancellationToken.None);
+            _metrics?.RecordCommit(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(changed[i]);

@@ -74,6 +74,23 @@ public sealed class RateLimitApiTests(RateLimitApiTests.LimitedSiloFixture silo)
         Assert.Equal(LimitedSiloFixture.FriendRequests, page.RootElement.GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_refusal_shows_on_the_dashboard_by_kind_of_write()
+    {
+        var user = silo.NewUser();
+        for (var i = 0; i <= LimitedSiloFixture.Burst; i++)
+        {
+            using var _ = await Client.PutAsync($"/v1/users/{user}/following/{silo.NewUser()}", null, Token);
+        }
+
+        using var view = JsonDocument.Parse(await Client.GetStringAsync("/dashboard/relationgraph/api/sections/protections", Token));
+
+        var rows = view.RootElement.GetProperty("tables")[0].GetProperty("rows").EnumerateArray().ToList();
+        var follow = Assert.Single(rows, row => row[0].GetString() == "Follow");
+        Assert.True(follow[1].GetInt64() >= 1, $"since start: {follow[1]}");
+        Assert.True(follow[2].GetInt64() >= 1, $"last minute: {follow[2]}");
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>A silo whose users may follow three times a day and ask two users to be friends.</summary>

@@ -1,3 +1,4 @@
+using Npgsql;
 using RelationGraph.EmbeddedPostgres;
 
 [assembly: AssemblyFixture(typeof(RelationGraph.Tests.Fixtures.PostgresFixture))]
@@ -32,7 +33,16 @@ public sealed class PostgresFixture : IAsyncLifetime
     public string NewDatabaseName(string prefix) => $"{prefix}_{Interlocked.Increment(ref _databases)}".ToLowerInvariant();
 
     /// <summary>A connection string to a database not yet used in this run; the service creates it on start.</summary>
-    public string NewDatabase(string prefix) => Server.GetConnectionString(NewDatabaseName(prefix));
+    /// <remarks>
+    /// Dozens of silos share this server during a run, each pooling connections per shard; their pools let idle
+    /// connections go after a few seconds (production keeps them 5 minutes), so the server's connection slots go to
+    /// the tests that are running rather than to those that ran.
+    /// </remarks>
+    public string NewDatabase(string prefix) => new NpgsqlConnectionStringBuilder(Server.GetConnectionString(NewDatabaseName(prefix)))
+    {
+        ConnectionIdleLifetime = 5,
+        ConnectionPruningInterval = 1,
+    }.ConnectionString;
 
     /// <summary>Starts another server, for tests that stop one shard's server.</summary>
     public static async Task<(PostgresServer Server, DirectoryInfo Directory)> StartExtraServerAsync()

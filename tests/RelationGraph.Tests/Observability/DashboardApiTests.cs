@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
@@ -27,7 +28,7 @@ public sealed class DashboardApiTests(SiloFixture silo, PostgresFixture postgres
     }
 
     [Fact]
-    public async Task Every_section_answers_with_its_view_and_the_placeholders_say_what_will_fill_them()
+    public async Task Every_section_answers_with_its_view_and_the_consistency_section_shows_an_audit_run()
     {
         var ids = JsonSerializer.Deserialize<string[]>(await GetStringAsync(silo.Client, $"{Api}/sections"))!;
         Assert.Equal(["silos", "shards", "redundancy", "consistency", "protections"], ids);
@@ -38,8 +39,16 @@ public sealed class DashboardApiTests(SiloFixture silo, PostgresFixture postgres
             Assert.Equal(id, view.RootElement.GetProperty("id").GetString());
         }
 
+        using var started = await silo.Client.PostAsJsonAsync("/v1/audit/runs", new { kind = "incremental" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        using var run = JsonDocument.Parse(await started.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var runId = run.RootElement.GetProperty("runId").GetString();
+
         using var consistency = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/sections/consistency"));
-        Assert.Contains("auditor", consistency.RootElement.GetProperty("note").GetString(), StringComparison.Ordinal);
+        var runs = consistency.RootElement.GetProperty("tables")[0];
+        Assert.Equal("latest audit runs", runs.GetProperty("name").GetString());
+        Assert.Contains(runs.GetProperty("rows").EnumerateArray(), row => row[0].GetString() == runId);
+        Assert.Equal(4, consistency.RootElement.GetProperty("tables")[1].GetProperty("rows").GetArrayLength());
     }
 
     [Fact]

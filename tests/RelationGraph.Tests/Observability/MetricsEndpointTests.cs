@@ -25,6 +25,8 @@ public sealed class MetricsEndpointTests(SiloProcessFixture silo) : IClassFixtur
             - before.Sum("relationgraph_edges_writes_total", ("direction", "following"), ("changed", "true")));
         Assert.Equal(5, after.Sum("relationgraph_edges_writes_total", ("direction", "fans"), ("changed", "true"))
             - before.Sum("relationgraph_edges_writes_total", ("direction", "fans"), ("changed", "true")));
+        // Ten edge writes (five following rows, five fan rows), however the group commits batched them.
+        Assert.Equal(10, after.Sum("relationgraph_edges_commit_batch_size_sum") - before.Sum("relationgraph_edges_commit_batch_size_sum"));
         // Sync mode lands each fan row before the answer: five more landings, in millisecond buckets.
         Assert.Equal(5, after.Sum("relationgraph_fans_landing_lag_milliseconds_count") - before.Sum("relationgraph_fans_landing_lag_milliseconds_count"));
         Assert.Contains(after.Samples, s => s.Name == "relationgraph_fans_landing_lag_milliseconds_bucket" && s.Labels["le"] == "250");
