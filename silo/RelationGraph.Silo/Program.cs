@@ -20,7 +20,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRelationGraphApiEdge();
-app.UseRelationGraphDashboardAccess();
+app.UseRelationGraphDashboard();
 app.MapRelationGraphApi();
 app.MapRelationGraphHealth();
 app.MapRelationGraphMetrics();

@@ -45,8 +45,12 @@ public static class DashboardExtensions
         where TSection : class, IDashboardSection =>
         services.AddSingleton<IDashboardSection, TSection>();
 
-    /// <summary>Requires <see cref="DashboardOptions.BearerToken"/>, when set, for everything under <c>/dashboard</c>.</summary>
-    public static IApplicationBuilder UseRelationGraphDashboardAccess(this IApplicationBuilder app) => app.UseMiddleware<DashboardAccess>();
+    /// <summary>
+    /// Requires <see cref="DashboardOptions.BearerToken"/>, when set, for everything under <c>/dashboard</c>, and links the
+    /// Orleans Dashboard's page to RelationGraph's (<see cref="DashboardLink"/>).
+    /// </summary>
+    public static IApplicationBuilder UseRelationGraphDashboard(this IApplicationBuilder app) =>
+        app.UseMiddleware<DashboardAccess>().UseMiddleware<DashboardLink>();
 
     /// <summary>Maps the page, its static files and its JSON API.</summary>
     public static IEndpointRouteBuilder MapRelationGraphDashboard(this IEndpointRouteBuilder endpoints)

@@ -82,8 +82,9 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
 
         await SaveAsync(page, artifacts, "2-orleans-dashboard-grains");
 
-        // 2. RelationGraph's page: queue depth and landing lag move while follows land.
-        await page.GotoAsync($"http://127.0.0.1:{first.HttpPort}/dashboard/relationgraph");
+        // 2. RelationGraph's page, reached from the Orleans Dashboard's: queue depth and landing lag move while follows land.
+        await page.GetByTestId("relationgraph-link").ClickAsync();
+        await page.WaitForURLAsync($"http://127.0.0.1:{first.HttpPort}/dashboard/relationgraph");
         var queues = page.GetByTestId("redundancy-queues");
         await Expect(queues).ToContainTextAsync("outbox-0");
         await Expect(page.GetByTestId("section-silos")).ToContainTextAsync(secondSilo);

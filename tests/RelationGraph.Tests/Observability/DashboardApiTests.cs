@@ -143,6 +143,19 @@ public sealed class DashboardApiTests(SiloFixture silo, PostgresFixture postgres
         return (rows.Sum(r => r[3].GetInt64()), rows.Sum(r => r[4].GetInt64()));
     }
 
+    [Fact]
+    public async Task The_Orleans_Dashboard_page_links_to_the_RelationGraph_page_however_it_is_asked_for()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var response = await silo.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var page = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("id=\"content\"", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/dashboard/relationgraph\"", page, StringComparison.Ordinal);
+    }
+
     private static async Task<string> GetStringAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
