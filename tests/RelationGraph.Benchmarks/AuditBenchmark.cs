@@ -5,6 +5,7 @@ using RelationGraph.Abstractions;
 using RelationGraph.Abstractions.Audit;
 using RelationGraph.Client;
 using RelationGraph.Persistence.Sharding;
+using RelationGraph.Testing;
 
 namespace RelationGraph.Benchmarks;
 
@@ -119,12 +120,10 @@ internal static class AuditBenchmark
     private static async Task<(AuditRun Run, double Seconds)> RunToEndAsync(RelationGraphClient client, AuditKind kind, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var run = await client.StartAuditRunAsync(kind, cancellationToken);
-        while (run.State == AuditRunState.Running)
-        {
-            await Task.Delay(100, cancellationToken);
-            run = await client.GetAuditRunAsync(run.RunId, cancellationToken) ?? run;
-        }
+        var started = await client.StartAuditRunAsync(kind, cancellationToken);
+        var run = await Eventually.ValueAsync(
+            async ct => await client.GetAuditRunAsync(started.RunId, ct) ?? started, r => r.State != AuditRunState.Running,
+            TimeSpan.FromHours(1), $"the {kind} audit run {started.RunId} to end", cancellationToken);
 
         return (run, watch.Elapsed.TotalSeconds);
     }

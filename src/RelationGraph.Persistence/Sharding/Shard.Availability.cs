@@ -22,6 +22,18 @@ public sealed partial class Shard
     /// <summary>Whether the last call to the shard failed because it was unreachable.</summary>
     public bool IsDown => _down;
 
+    /// <summary>Calls that failed since the shard became unreachable (0 while it answers).</summary>
+    public long FailedCalls
+    {
+        get
+        {
+            lock (_availability)
+            {
+                return _down ? _failedCalls : 0;
+            }
+        }
+    }
+
     private void RecordFailure(Exception exception)
     {
         lock (_availability)

@@ -133,6 +133,9 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
         /// <summary>Everything the silo logs at warning and above, and RelationGraph's own lines from debug up.</summary>
         public FakeLogCollector Logs => _factory!.Services.GetFakeLogCollector();
 
+        /// <summary>The silo's shards.</summary>
+        public ShardSet Shards => _factory!.Services.GetRequiredService<ShardSet>();
+
         public async ValueTask InitializeAsync()
         {
             (ShardServer, _directory) = await PostgresFixture.StartExtraServerAsync();

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using RelationGraph.Persistence.Outbox;
+using RelationGraph.Testing;
 using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Api;
@@ -20,8 +22,15 @@ public sealed class StreamOutageLoggingTests(StreamOutageLoggingTests.StreamFixt
             {
                 using var response = await fixture.Client.GetAsync($"/v1/users/{user}/following", TestContext.Current.CancellationToken);
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-                await Task.Delay(100, TestContext.Current.CancellationToken); // the receivers poll meanwhile: time is the point here
             }
+
+            // Until the down shard's outbox receivers have each failed to read it several times over (20 requests plus
+            // at least 3 rounds of its queues), so their retries are what the log is counted over.
+            var shard = fixture.Shards.All[3];
+            var queues = new StreamOptions().QueuesPerDatabase;
+            await Eventually.WaitAsync(
+                _ => Task.FromResult(shard.FailedCalls >= 20 + 3 * queues), TimeSpan.FromSeconds(30),
+                () => $"the receivers' retries on the down shard ({shard.FailedCalls} failed calls)", TestContext.Current.CancellationToken);
         }
         finally
         {
