@@ -97,8 +97,9 @@ internal static partial class Failures
 
         // The gateway accepted the connection, then closed it before the Orleans handshake finished: it refused the
         // cluster id (Orleans does not tell the client why) or does not speak the same protocol. Depending on when the
-        // close is seen, the connection is aborted or Orleans' preamble read finds it "terminated prematurely".
-        var hint = chain.Any(e => e is ConnectionAbortedException
+        // close is seen, the connection is aborted, reset, or Orleans' preamble read finds it "terminated prematurely".
+        var hint = chain.Any(e => e is ConnectionAbortedException or ConnectionResetException
+                || e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }
                 || (e is InvalidOperationException && e.Message.Contains("terminated prematurely", StringComparison.Ordinal)))
             ? $" (the gateway closed the connection during the handshake: check --cluster-id, '{options.ClusterId}' here, and that this is a gateway port)"
             : !string.IsNullOrWhiteSpace(options.MembershipConnectionString) && chain.OfType<SiloUnavailableException>().Any()
