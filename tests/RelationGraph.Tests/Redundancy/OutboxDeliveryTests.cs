@@ -46,8 +46,9 @@ public sealed class OutboxDeliveryTests(OutboxDeliveryTests.Fixture fixture) : I
             await workload.AssertConvergedAsync(fixture.Client, fixture.Store, Deadline, Token);
             foreach (var fault in faults)
             {
-                // Past its two failures, the trigger let the writes through: what failed was delivered again.
-                Assert.True(await fault.FiredAsync(Token) > 2, "a shard's fan writes never got past the injected failures");
+                // Every shard's fan writes did fail twice; the convergence above shows what failed was delivered again.
+                // (How many more times the trigger fires depends on how the retries were batched, so it is not counted.)
+                Assert.True(await fault.FiredAsync(Token) >= 2, "a shard's fan writes never met the injected failures");
             }
 
             Assert.True(redelivered.Total > 0, "no delivery was retried");
