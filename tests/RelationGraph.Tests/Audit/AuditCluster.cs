@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using RelationGraph.Abstractions;
 using RelationGraph.Abstractions.Audit;
@@ -66,8 +67,26 @@ internal static class AuditCluster
         return await cluster.WaitForRunAsync(started.RunId, cancellationToken);
     }
 
-    public static Task<AuditRun> WaitForRunAsync(this TestCluster cluster, string runId, CancellationToken cancellationToken) =>
-        Eventually.ValueAsync(async _ => (await cluster.Auditor().GetRunAsync(runId))!, r => r.State != AuditRunState.Running, RunDeadline, $"run {runId}", cancellationToken);
+    /// <summary>Waits for run <paramref name="runId"/> to end, across the loss of the coordinator's silo.</summary>
+    public static async Task<AuditRun> WaitForRunAsync(this TestCluster cluster, string runId, CancellationToken cancellationToken) =>
+        (await Eventually.ValueAsync(_ => cluster.TryAuditorAsync(async a => (await a.GetRunAsync(runId))!), r => r is { State: not AuditRunState.Running }, RunDeadline, $"run {runId}", cancellationToken))!;
+
+    /// <summary>
+    /// Asks the auditor, or answers null when the call went to a silo that was just killed or restarted: until membership
+    /// declares it dead, the client still routes to the old activation and the call times out or is refused.
+    /// </summary>
+    public static async Task<T?> TryAuditorAsync<T>(this TestCluster cluster, Func<IAuditorGrain, Task<T>> call)
+        where T : class
+    {
+        try
+        {
+            return await call(cluster.Auditor());
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException)
+        {
+            return null;
+        }
+    }
 
     /// <summary><paramref name="count"/> follows among users from <paramref name="firstUser"/> on, spread over every shard, through the grains.</summary>
     public static async Task<List<(long Follower, long Followee)>> FollowManyAsync(this TestCluster cluster, long firstUser, int users, int count, int seed)

@@ -68,18 +68,7 @@ public sealed class AuditResumeTests(PostgresFixture postgres)
 
     private static Task<AuditRun> NextScheduledRunAsync(TestCluster cluster, DateTimeOffset after) =>
         Eventually.ValueAsync(
-            async _ =>
-            {
-                try
-                {
-                    return (await cluster.Auditor().GetRunsAsync(10)).FirstOrDefault(r => r.Kind == AuditKind.Incremental && r.StartedAt > after && r.State == AuditRunState.Completed);
-                }
-                catch (TimeoutException)
-                {
-                    // The coordinator's silo was just restarted or killed: the call waited on its old activation.
-                    return null;
-                }
-            },
+            async _ => (await cluster.TryAuditorAsync(a => a.GetRunsAsync(10)))?.FirstOrDefault(r => r.Kind == AuditKind.Incremental && r.StartedAt > after && r.State == AuditRunState.Completed),
             r => r is not null, TimeSpan.FromSeconds(60), $"a scheduled incremental run after {after:O}", Token)!;
 
     /// <summary>The silo with an activation of a grain whose type name contains <paramref name="type"/> (a coordinator, a segment).</summary>
