@@ -230,7 +230,16 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
             }
         }
 
-        await _stop.CancelAsync();
+        try
+        {
+            await _stop.CancelAsync();
+        }
+        catch (AggregateException)
+        {
+            // A callback on the token threw after it was cancelled: Npgsql's own, when a replication start still in flight
+            // disposes its timeout source under it. The token is cancelled all the same, and the reader below sees it.
+        }
+
         try
         {
             await _reading.WaitAsync(timeout, cancellationToken);

@@ -14,8 +14,8 @@ public sealed class SocialRedundancyTests(PostgresFixture postgres)
 
     [Theory]
     [InlineData("Sync")]
-    [InlineData("Stream", Skip = "Issue 12, open: a friend view can disagree with its asks after asynchronous delivery (failed intermittently in full runs); fix before re-enabling")]
-    [InlineData("Cdc", Skip = "Issue 12, open: a friend view can disagree with its asks after asynchronous delivery (failed intermittently in full runs); fix before re-enabling")]
+    [InlineData("Stream")]
+    [InlineData("Cdc")]
     public async Task Friend_and_block_rows_converge_to_a_replay_of_the_acknowledged_operations(string mode)
     {
         await using var cluster = await RedundancyCluster.StartAsync(postgres, mode, silos: 2);
@@ -29,8 +29,8 @@ public sealed class SocialRedundancyTests(PostgresFixture postgres)
 
     [Theory]
     [InlineData("Sync")]
-    [InlineData("Stream", Skip = "Issue 12, open: a friend view can disagree with its asks after asynchronous delivery (failed intermittently in full runs); fix before re-enabling")]
-    [InlineData("Cdc", Skip = "Issue 12, open: a friend view can disagree with its asks after asynchronous delivery (failed intermittently in full runs); fix before re-enabling")]
+    [InlineData("Stream")]
+    [InlineData("Cdc")]
     public async Task A_silo_killed_mid_workload_loses_no_acknowledged_friendship_or_block(string mode)
     {
         await using var cluster = await RedundancyCluster.StartAsync(
