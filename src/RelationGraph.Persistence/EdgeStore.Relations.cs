@@ -65,7 +65,15 @@ public sealed partial class EdgeStore
     /// The probe of a set query: which of <paramref name="candidates"/> have an active row in <paramref name="owner"/>'s
     /// <paramref name="direction"/>, in one statement. Public so baselines run exactly what the service runs.
     /// </summary>
-    public const string MembersSql = "SELECT other_id FROM edges WHERE owner_id = $1 AND direction = $2 AND other_id = ANY($3) AND state = 1";
+    /// <remarks>
+    /// One index probe per candidate, whatever the planner thinks: with the owner's rows filling most of the partition,
+    /// a custom plan for <c>other_id = ANY($3)</c> read the whole list instead (12 ms against 1.5 ms for 1,000 candidates
+    /// on a 100,000-row list), and a page's work would grow with the larger side.
+    /// </remarks>
+    public const string MembersSql = """
+        SELECT c.id FROM unnest($3::bigint[]) AS c(id)
+        CROSS JOIN LATERAL (SELECT FROM edges e WHERE e.owner_id = $1 AND e.direction = $2 AND e.other_id = c.id AND e.state = 1 LIMIT 1) AS member
+        """;
 
     // The direction is one value, not a list: under the prepared (generic) plan a list would keep the partition and
     // the index from being pruned to the owner's rows in that direction, and the probe would read the whole list.
