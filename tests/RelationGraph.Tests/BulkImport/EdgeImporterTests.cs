@@ -43,6 +43,22 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_load_into_empty_shards_leaves_the_change_log_out_and_later_writes_in()
+    {
+        var edges = new EdgeListGenerator(users: 500, edges: 3_000, skew: 1.1, seed: 10).Generate().ToList();
+        await File.WriteAllLinesAsync(_file, edges.Select(e => e.ToString()), Token);
+        await using var storage = await StorageHost.StartAsync(postgres.NewDatabase("importlog"));
+
+        var summary = await new EdgeImporter(storage.Shards, sortRows: 1_000).ImportAsync(_file, cancellationToken: Token);
+
+        Assert.Equal(storage.Shards.All.Count, summary.BulkLoadedShards);
+        Assert.Equal(0, await SumAsync(storage, "SELECT count(*) FROM edge_changes"));
+        Assert.Equal(storage.Shards.All.Count, await SumAsync(storage, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'edges'::regclass AND tgname = 'edges_log_change' AND tgenabled = 'O'"));
+        await storage.Edges.ApplyAsync(EdgeDirection.Following, new UserId(TombstoneOwners), new UserId(TombstoneOwners + 1), EdgeState.Active, DateTimeOffset.UtcNow, cancellationToken: Token);
+        Assert.Equal(1, await SumAsync(storage, "SELECT count(*) FROM edge_changes"));
+    }
+
+    [Fact]
     public async Task Importing_the_same_list_again_changes_nothing()
     {
         var edges = new EdgeListGenerator(users: 300, edges: 3_000, skew: 1.1, seed: 6).Generate().ToList();
