@@ -21,12 +21,11 @@ internal static class AuditCluster
     /// A cluster in <paramref name="mode"/> with the auditor's scheduled runs and real-time check off unless
     /// <paramref name="settings"/> turn them on, reminders allowed down to a second, and unthrottled full scans.
     /// </summary>
-    public static async Task<TestCluster> StartAsync(
+    public static Task<TestCluster> StartAsync(
         PostgresFixture postgres, string mode, IReadOnlyDictionary<string, string?>? settings = null, short silos = 2, bool killsSilos = false)
     {
         var all = new Dictionary<string, string?>
         {
-            ["RelationGraph:Redundancy"] = mode,
             ["RelationGraph:Audit:FullScanEdgesPerSecond"] = "0",
             ["RelationGraph:Audit:PageSize"] = "50",
             ["RelationGraph:Audit:ResumePeriod"] = "00:00:02",
@@ -37,25 +36,8 @@ internal static class AuditCluster
             all[key] = value;
         }
 
-        var builder = new TestClusterBuilder(silos).AddRelationGraph(postgres.NewDatabase($"audit_{mode}"), all);
-        builder.AddSiloBuilderConfigurator<FastReminders>();
-        if (!killsSilos)
-        {
-            builder.AddSiloBuilderConfigurator<DefaultFailureDetection>();
-        }
-
-        var cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
-
-        return cluster;
+        return RedundancyCluster.StartAsync(
+            postgres, mode, all, silos, postgres.NewDatabase($"audit_{mode}"), killsSilos, builder => builder.AddSiloBuilderConfigurator<FastReminders>());
     }
 
     public static IAuditorGrain Auditor(this TestCluster cluster) => cluster.Client.GetGrain<IAuditorGrain>(0);

@@ -21,13 +21,15 @@ internal static class RedundancyCluster
     /// Starts a cluster of <paramref name="silos"/> silos in <paramref name="mode"/> on a meta database of its own (or
     /// <paramref name="meta"/>), with <paramref name="settings"/> on top. Unless the test kills a silo
     /// (<paramref name="killsSilos"/>), with Orleans' own failure detection, so that a silo starved of CPU on a busy
-    /// machine is not voted dead.
+    /// machine is not voted dead. <paramref name="configure"/> adds to the builder (silo configurators).
     /// </summary>
     public static async Task<TestCluster> StartAsync(
-        PostgresFixture postgres, string mode, IReadOnlyDictionary<string, string?>? settings = null, short silos = 3, string? meta = null, bool killsSilos = false)
+        PostgresFixture postgres, string mode, IReadOnlyDictionary<string, string?>? settings = null, short silos = 3, string? meta = null, bool killsSilos = false,
+        Action<TestClusterBuilder>? configure = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["RelationGraph:Redundancy"] = mode };
         var builder = new TestClusterBuilder(silos).AddRelationGraph(meta ?? postgres.NewDatabase($"redundancy_{mode}"), all);
+        configure?.Invoke(builder);
         if (!killsSilos)
         {
             builder.AddSiloBuilderConfigurator<DefaultFailureDetection>();

@@ -41,6 +41,35 @@ BEGIN
 END
 $$;
 
+-- Sets the pair's views (7, 8, 9) on the owner's shard from its two asks (3 and 4), after one of them changed. Two
+-- transactions changing the pair's two asks at once each hold only their own ask's row lock: without more, each would
+-- read the other's ask as it was before, and both could write views that neither ask supports (both asked and no
+-- friendship; a withdrawn ask still a friendship). So the views are computed under a lock on the pair, taken after the
+-- ask's own row is written: the later transaction waits for the earlier to commit, then reads both asks as they are.
+-- Taking it after the row lock keeps the order every other writer uses (row locks first: a block locks the pair's
+-- follow and ask rows, then retires asks through apply_edge_event), so the pair lock adds no deadlock.
+CREATE FUNCTION refresh_friend_views(p_owner bigint, p_other bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    ask_out edges%ROWTYPE;
+    ask_in  edges%ROWTYPE;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashint8(p_owner), hashint8(p_other));
+    SELECT * INTO ask_out FROM edges WHERE owner_id = p_owner AND direction = 3 AND other_id = p_other;
+    SELECT * INTO ask_in FROM edges WHERE owner_id = p_owner AND direction = 4 AND other_id = p_other;
+    PERFORM set_friend_view(p_owner, 7::smallint, p_other,
+        CASE WHEN ask_out.state = 1 AND ask_in.state = 1 THEN 1 ELSE 0 END::smallint,
+        greatest(ask_out.event_at, ask_in.event_at));
+    PERFORM set_friend_view(p_owner, 8::smallint, p_other,
+        CASE WHEN ask_out.state = 1 AND coalesce(ask_in.state, 0) = 0 THEN 1 ELSE 0 END::smallint,
+        coalesce(ask_out.event_at, ask_in.event_at));
+    PERFORM set_friend_view(p_owner, 9::smallint, p_other,
+        CASE WHEN ask_in.state = 1 AND coalesce(ask_out.state, 0) = 0 THEN 1 ELSE 0 END::smallint,
+        coalesce(ask_in.event_at, ask_out.event_at));
+END
+$$;
+
 -- Applies one event to an edge of any kind, as apply_edge does for follows (which it supersedes; apply_edge stays for
 -- callers of older builds). Answers 0: nothing changed, 1: the edge's state flipped, 2 or 3: refused because the owner
 -- blocks the other (2) or the other blocks the owner (3); a refused event writes nothing.
@@ -58,8 +87,6 @@ DECLARE
     blocked          smallint;
     flipped          boolean := false;
     final_state      smallint;
-    ask_out          edges%ROWTYPE;
-    ask_in           edges%ROWTYPE;
     retire_at        timestamptz;
 BEGIN
     -- An activation checks for a block in its own insert (one statement, the blocks partition probed without
@@ -110,17 +137,7 @@ BEGIN
         ON CONFLICT (owner_id, direction) DO UPDATE SET count = c.count + CASE WHEN p_state = 1 THEN 1 ELSE -1 END;
 
         IF p_direction IN (3, 4) THEN
-            SELECT * INTO ask_out FROM edges WHERE owner_id = p_owner AND direction = 3 AND other_id = p_other;
-            SELECT * INTO ask_in FROM edges WHERE owner_id = p_owner AND direction = 4 AND other_id = p_other;
-            PERFORM set_friend_view(p_owner, 7::smallint, p_other,
-                CASE WHEN ask_out.state = 1 AND ask_in.state = 1 THEN 1 ELSE 0 END::smallint,
-                greatest(ask_out.event_at, ask_in.event_at));
-            PERFORM set_friend_view(p_owner, 8::smallint, p_other,
-                CASE WHEN ask_out.state = 1 AND coalesce(ask_in.state, 0) = 0 THEN 1 ELSE 0 END::smallint,
-                coalesce(ask_out.event_at, ask_in.event_at));
-            PERFORM set_friend_view(p_owner, 9::smallint, p_other,
-                CASE WHEN ask_in.state = 1 AND coalesce(ask_out.state, 0) = 0 THEN 1 ELSE 0 END::smallint,
-                coalesce(ask_in.event_at, ask_out.event_at));
+            PERFORM refresh_friend_views(p_owner, p_other);
         END IF;
     END IF;
 
