@@ -43,7 +43,9 @@ public sealed partial class Shard : IAsyncDisposable
             // Idle connections of a failed server are dead too; drop them all now rather than one failed call each.
             DataSource.Clear();
             RecordFailure(exception);
-            throw new ShardUnavailableException($"Shard {Name} is unavailable: {exception.Message}", exception) { Shard = Name };
+            // The cause goes into the message, not in as the inner exception: this exception crosses the wire to SDK
+            // clients, and Npgsql's exceptions have no Orleans codec (a client got CodecNotFoundException instead).
+            throw new ShardUnavailableException($"Shard {Name} is unavailable: {exception.Message}") { Shard = Name };
         }
 
         RecordSuccess();

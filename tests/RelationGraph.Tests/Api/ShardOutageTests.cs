@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using RelationGraph.Abstractions;
+using Orleans.Serialization;
 using RelationGraph.EmbeddedPostgres;
+using RelationGraph.Persistence;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Tests.Fixtures;
 
@@ -81,6 +83,29 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task The_error_of_a_stopped_shard_crosses_the_wire_to_SDK_clients_as_itself()
+    {
+        var store = fixture.Services.GetRequiredService<EdgeStore>();
+        var user = fixture.UserOnShard(3);
+
+        await fixture.ShardServer.StopAsync(Token);
+        ShardUnavailableException thrown;
+        try
+        {
+            thrown = await Assert.ThrowsAsync<ShardUnavailableException>(() => store.GetCountAsync(EdgeDirection.Following, user, Token));
+        }
+        finally
+        {
+            await fixture.ShardServer.RestartAsync(Token);
+        }
+
+        var serializer = fixture.Services.GetRequiredService<Serializer>();
+        var received = Assert.IsType<ShardUnavailableException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(thrown)));
+        Assert.Equal((thrown.Message, thrown.Shard), (received.Message, received.Shard));
+        Assert.Contains("Shard 3", received.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stopped_shard_logs_its_outage_once_and_its_return_once_with_the_count_of_failed_calls()
     {
         var users = Enumerable.Range(0, 40).Select(_ => fixture.UserOnShard(3)).ToList();
@@ -132,6 +157,9 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
 
         /// <summary>Everything the silo logs at warning and above, and RelationGraph's own lines from debug up.</summary>
         public FakeLogCollector Logs => _factory!.Services.GetFakeLogCollector();
+
+        /// <summary>The silo's services.</summary>
+        public IServiceProvider Services => _factory!.Services;
 
         /// <summary>The silo's shards.</summary>
         public ShardSet Shards => _factory!.Services.GetRequiredService<ShardSet>();
