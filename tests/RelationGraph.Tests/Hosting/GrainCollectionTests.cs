@@ -24,4 +24,20 @@ public sealed class GrainCollectionTests(PostgresFixture postgres)
         Assert.Equal(50, options.MemoryUsageTargetPercentage);
         Assert.Equal(TimeSpan.FromMinutes(5), options.CollectionAge);
     }
+
+    [Fact]
+    public async Task By_default_a_silo_sheds_early_and_deep_every_second_and_keeps_a_bounded_directory_cache()
+    {
+        await using var silo = new SiloFactory(postgres.NewDatabase("collectiondefaults"), new Dictionary<string, string?>
+        {
+            ["RelationGraph:GrainDirectory:CacheSize"] = "5000",
+        });
+        await using var defaults = new SiloFactory(postgres.NewDatabase("collectiondefaults"));
+
+        var collection = defaults.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+
+        Assert.Equal((70, 55, TimeSpan.FromSeconds(1)), (collection.MemoryUsageLimitPercentage, collection.MemoryUsageTargetPercentage, collection.MemoryUsagePollingPeriod));
+        Assert.Equal(100_000, defaults.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
+        Assert.Equal(5_000, silo.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize);
+    }
 }
