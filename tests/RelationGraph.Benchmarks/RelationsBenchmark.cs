@@ -177,6 +177,8 @@ internal static class RelationsBenchmark
             probe.Parameters.Add(new() { Value = Right.Value });
             probe.Parameters.Add(new() { Value = (short)EdgeDirection.Following });
             probe.Parameters.Add(new() { Value = chunk.ToArray() });
+            probe.Parameters.Add(new() { Value = chunk[0] });
+            probe.Parameters.Add(new() { Value = chunk[^1] });
             found += await CountRowsAsync(probe, cancellationToken);
             after = chunk[^1];
         }

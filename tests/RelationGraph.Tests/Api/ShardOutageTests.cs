@@ -99,6 +99,7 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
             await fixture.ShardServer.RestartAsync(Token);
         }
 
+        await fixture.AssertHealthyAsync(); // the shard is marked available again, as the other tests expect to find it
         var serializer = fixture.Services.GetRequiredService<Serializer>();
         var received = Assert.IsType<ShardUnavailableException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(thrown)));
         Assert.Equal((thrown.Message, thrown.Shard), (received.Message, received.Shard));
