@@ -44,6 +44,7 @@ public static class SiloBuilderOutboxStreamExtensions
 
                 // One container already holds all events of its stream from one read; see OutboxStreamOptionsValidator.
                 o.BatchContainerBatchSize = 1;
+                o.StreamInactivityPeriod = StreamOptions.StreamInactivityPeriod;
             }));
             streams.Configure<SimpleQueueCacheOptions>(cache => cache.Configure<IOptions<StreamOptions>>((o, settings) =>
                 o.CacheSize = Math.Max(SimpleQueueCacheOptions.DEFAULT_CACHE_SIZE, settings.Value.BatchSize * 16)));

@@ -6,6 +6,14 @@ public sealed class StreamOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "RelationGraph:Streams";
 
+    /// <summary>
+    /// How long a pulling agent keeps a stream it delivers to after the stream's last event (Orleans'
+    /// <c>StreamPullingAgentOptions.StreamInactivityPeriod</c>, 30 minutes by default). Every followed user is a stream, and
+    /// the agent keeps a cursor for each; over 30 minutes a crawl's distinct users outgrew a silo's memory bound whatever
+    /// activations were shed. A stream idle this long is registered again by its next event.
+    /// </summary>
+    public static readonly TimeSpan StreamInactivityPeriod = TimeSpan.FromMinutes(2);
+
     /// <summary>Queues per queue database; each is pulled by one silo at a time. Fixed for a deployment.</summary>
     public int QueuesPerDatabase { get; set; } = 8;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Streams;
+using RelationGraph.Persistence.Outbox;
 
 namespace RelationGraph.Streams.Cdc;
 
@@ -21,6 +22,7 @@ public static class CdcStreamingExtensions
         {
             stream.Configure<CdcStreamOptions>(options => options.Configure(o => configureOptions?.Invoke(o)));
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(agent => agent.Configure(o => o.StreamInactivityPeriod = StreamOptions.StreamInactivityPeriod));
             configureStream?.Invoke(stream);
         });
     }
