@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using RelationGraph.Abstractions;
 using RelationGraph.Client;
@@ -23,6 +25,7 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
         Cluster = new TestClusterBuilder(3)
             .AddRelationGraph(MetaConnectionString, new Dictionary<string, string?> { ["RelationGraph:Redundancy"] = "Sync" })
             .AddSiloBuilderConfigurator<DefaultFailureDetection>()
+            .AddSiloBuilderConfigurator<RandomPlacementByDefault>()
             .Build();
         await Cluster.DeployAsync();
         Client = await Cluster.ConnectRelationGraphClientAsync();
@@ -32,5 +35,15 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
     {
         await Client.DisposeAsync();
         await Cluster.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Random placement instead of Orleans' default, resource-optimized placement: the test silos share one process, so a
+    /// burst of new grains all scored one silo best and landed there (CI saw all 40 users of a routing test on one silo),
+    /// and a test of routing across silos needs its grains spread.
+    /// </summary>
+    private sealed class RandomPlacementByDefault : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
     }
 }
