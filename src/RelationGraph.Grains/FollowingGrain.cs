@@ -62,6 +62,16 @@ public sealed class FollowingGrain(
         using var span = RelationGraphTracing.Source.StartActivity(state == EdgeState.Active ? "following grain follow" : "following grain unfollow");
         span?.SetTag("relationgraph.user", Me.Value);
         span?.SetTag("relationgraph.target", target.Value);
+
+        // Written without reading the edge first: that is the common write, one that flips the edge with a newer event.
+        // Any other (a repeat, an unfollow of no one, a newer event stored by a block or a repair) writes nothing, and the
+        // edge is read to decide.
+        var unread = await WriteAsync(new FollowChanged(Me, target, state, _clock.Next(null)), unread: true);
+        if (unread != EdgeOutcome.Unapplied)
+        {
+            return new FollowResult(Me, target, state == EdgeState.Active, unread == EdgeOutcome.Changed);
+        }
+
         var current = await store.GetAsync(EdgeDirection.Following, Me, target);
         if (current is null && state == EdgeState.Removed)
         {
@@ -74,14 +84,18 @@ public sealed class FollowingGrain(
             return new FollowResult(Me, target, state == EdgeState.Active, Changed: false);
         }
 
-        var change = new FollowChanged(Me, target, state, _clock.Next(current));
+        var outcome = await WriteAsync(new FollowChanged(Me, target, state, _clock.Next(current)), unread: false);
+        return new FollowResult(Me, target, state == EdgeState.Active, outcome == EdgeOutcome.Changed);
+    }
+
+    private async Task<EdgeOutcome> WriteAsync(FollowChanged change, bool unread)
+    {
         if (options.Value.Redundancy == Redundancy.Cdc)
         {
-            await store.AnnounceTraceAsync(Me, target);
+            await store.AnnounceTraceAsync(Me, change.Followee);
         }
 
-        var changed = await _cache.WriteAsync(() => Writes.WriteAsync(EdgeDirection.Following, change));
-        return new FollowResult(Me, target, state == EdgeState.Active, changed);
+        return await _cache.WriteAsync(() => Writes.WriteAsync(EdgeDirection.Following, change, unread));
     }
 
     private void RejectSelf(UserId other)

@@ -43,7 +43,7 @@ public sealed class SocialGrain(
         }
         else
         {
-            changed = await Writes.WriteAsync(EdgeDirection.FriendAsks, Ask(other, EdgeState.Active, _clock.Next(mine)));
+            changed = await Writes.WriteAsync(EdgeDirection.FriendAsks, Ask(other, EdgeState.Active, _clock.Next(mine))) == EdgeOutcome.Changed;
         }
 
         // Their own row is the truth about their ask; the copy on this user's shard may still be on its way.
@@ -59,7 +59,7 @@ public sealed class SocialGrain(
         var changed = false;
         if (mine?.State == EdgeState.Active)
         {
-            changed |= await Writes.WriteAsync(EdgeDirection.FriendAsks, Ask(other, EdgeState.Removed, _clock.Next(mine)));
+            changed |= await Writes.WriteAsync(EdgeDirection.FriendAsks, Ask(other, EdgeState.Removed, _clock.Next(mine))) == EdgeOutcome.Changed;
         }
 
         if (theirs?.State == EdgeState.Active)

@@ -12,24 +12,29 @@ namespace RelationGraph.Grains;
 /// </summary>
 internal sealed class SourceWrites(EdgeStore store, Serializer serializer, Redundancy redundancy, IGrainFactory grains)
 {
-    /// <summary>Writes <paramref name="change"/> into <paramref name="direction"/>; a write refused by a block throws <see cref="RelationBlockedException"/>.</summary>
-    public async Task<bool> WriteAsync(EdgeDirection direction, FollowChanged change)
+    /// <summary>
+    /// Writes <paramref name="change"/> into <paramref name="direction"/>; a write refused by a block throws
+    /// <see cref="RelationBlockedException"/>. An <paramref name="unread"/> write, sent without reading the edge first,
+    /// applies only when it flips the edge with a newer event; otherwise nothing is written and the answer is
+    /// <see cref="EdgeOutcome.Unapplied"/>.
+    /// </summary>
+    public async Task<EdgeOutcome> WriteAsync(EdgeDirection direction, FollowChanged change, bool unread = false)
     {
         var outbox = redundancy == Redundancy.Stream
             ? new StreamEvent(RedundancyOptions.FollowStream, change.Followee.Value, serializer.SerializeToArray<object>(change))
             : null;
-        var outcome = await store.ApplyEventAsync(direction, change.Follower, change.Followee, change.State, change.OccurredAt, outbox);
+        var outcome = await store.ApplyEventAsync(direction, change.Follower, change.Followee, change.State, change.OccurredAt, outbox, unread);
         if (outcome is EdgeOutcome.OwnerBlocks or EdgeOutcome.BlockedByOther)
         {
             throw RelationBlockedException.Of(change.Follower, change.Followee, outcome == EdgeOutcome.BlockedByOther);
         }
 
-        if (redundancy == Redundancy.Sync)
+        if (redundancy == Redundancy.Sync && outcome != EdgeOutcome.Unapplied)
         {
             await grains.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change);
         }
 
-        return outcome == EdgeOutcome.Changed;
+        return outcome;
     }
 
     /// <summary>

@@ -14,4 +14,10 @@ public enum EdgeOutcome : short
 
     /// <summary>Refused, nothing written: the other user blocks the owner.</summary>
     BlockedByOther = 3,
+
+    /// <summary>
+    /// Not applied, nothing written: the write was sent unread (<c>apply_source_event</c>) and the stored edge already has
+    /// its state, or has no row to remove, or holds a newer event. Read the edge and decide.
+    /// </summary>
+    Unapplied = 4,
 }

@@ -51,15 +51,17 @@ public sealed partial class EdgeStore(
     /// </summary>
     public async Task<bool> ApplyAsync(
         EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default) =>
-        await ApplyEventAsync(direction, owner, other, state, eventAt, outbox, cancellationToken) == EdgeOutcome.Changed;
+        await ApplyEventAsync(direction, owner, other, state, eventAt, outbox, cancellationToken: cancellationToken) == EdgeOutcome.Changed;
 
     /// <summary>
     /// As <see cref="ApplyAsync"/>, answering in full: an activating event between two users one of whom blocks the other
     /// is refused (<see cref="EdgeOutcome.OwnerBlocks"/>, <see cref="EdgeOutcome.BlockedByOther"/>), and then neither it
-    /// nor its <paramref name="outbox"/> event is written.
+    /// nor its <paramref name="outbox"/> event is written. An <paramref name="unread"/> write, sent without reading the edge
+    /// first, is applied only when it flips the edge with a newer event, and answers <see cref="EdgeOutcome.Unapplied"/> otherwise.
     /// </summary>
     public async Task<EdgeOutcome> ApplyEventAsync(
-        EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, CancellationToken cancellationToken = default)
+        EdgeDirection direction, UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt, StreamEvent? outbox = null, bool unread = false,
+        CancellationToken cancellationToken = default)
     {
         var shard = shards.For(owner);
         using var span = StartWriteSpan(shard, direction, owner, 1);
@@ -72,7 +74,12 @@ public sealed partial class EdgeStore(
 
             // The outbox row carries this span's context, so the fan write joins the follow's trace.
             var traced = outbox is not null && outbox.TraceParent is null ? outbox with { TraceParent = RelationGraphTracing.CurrentTraceParent } : outbox;
-            var outcome = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, traced), cancellationToken);
+            var outcome = await WriterFor(shard).WriteAsync(new EdgeWrite(direction, owner, other, state, eventAt, traced, unread), cancellationToken);
+            if (outcome == EdgeOutcome.Unapplied)
+            {
+                return outcome;
+            }
+
             if (outbox is not null && outcome < EdgeOutcome.OwnerBlocks)
             {
                 streamMetrics?.RecordAppended();

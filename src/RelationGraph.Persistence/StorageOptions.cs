@@ -23,9 +23,11 @@ public sealed class StorageOptions
 
     /// <summary>
     /// How many transactions may commit edge writes on one shard at a time. Writes arriving while all are busy are
-    /// committed together by the next one that frees up (group commit). Default 4.
+    /// committed together by the next one that frees up (group commit). Default 1: the fewer at a time, the larger each
+    /// batch, and a batch's per-row cost is far below a transaction's (see docs/BENCHMARKS.md, issue 10). More help only
+    /// where a commit waits long on storage rather than CPU.
     /// </summary>
-    public int WriteFlushesPerShard { get; set; } = 4;
+    public int WriteFlushesPerShard { get; set; } = 1;
 
     /// <summary>The most edge writes committed in one transaction. Default 256.</summary>
     public int MaxWriteBatch { get; set; } = 256;

@@ -43,6 +43,7 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
     private Task _renewals = Task.CompletedTask;
     private volatile bool _shutdown;
     private DateTimeOffset _nextReadWhileDown;
+    private bool _drained;
 
     internal OutboxQueueAdapterReceiver(
         QueueId queueId, Shard shard, int queue, StreamOptions options, Serializer serializer, InFlightBatches inFlight,
@@ -112,8 +113,12 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
         // Orleans delivers a stream's containers one call at a time. Leasing a stream's new rows while its previous batch is
         // still out would cut a busy stream's backlog into many small containers (one per read) and its subscriber would
         // never catch up; left in the table, they come in one container with the next read after that delivery.
+        // Orleans reads again at once after a read that found events. When that read took fewer than it could, the queue
+        // was empty a moment ago: leasing again now would mostly find nothing, so the receiver first waits for the next
+        // commit (or the poll interval, for events of other silos).
+        var waitFirst = _drained && _signals is not null && _options.MaxPollInterval > TimeSpan.Zero;
         var busy = _inFlight.StreamKeysOf(Owner);
-        var rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, busy, cancellationToken);
+        var rows = waitFirst ? [] : await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, busy, cancellationToken);
         if (rows.Count == 0 && _signals is not null && _options.MaxPollInterval > TimeSpan.Zero)
         {
             bool signalled;
@@ -126,14 +131,15 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
                 return [];
             }
 
-            if (!signalled || _shutdown)
+            if (_shutdown || !(signalled || waitFirst))
             {
                 return [];
             }
 
-            rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, busy, cancellationToken);
+            rows = await OutboxSql.LeaseAsync(_shard, _queue, limit, _options.LeaseDuration, Owner, _inFlight.StreamKeysOf(Owner), cancellationToken);
         }
 
+        _drained = rows.Count < limit;
         if (rows.Count == 0)
         {
             return [];

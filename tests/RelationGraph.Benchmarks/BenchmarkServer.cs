@@ -30,8 +30,10 @@ internal sealed class BenchmarkServer : IAsyncDisposable
     /// Starts the server in <paramref name="keptDirectory"/>, or in a temporary one. It allows
     /// <paramref name="maxConnections"/>: a silo's pools (up to 100 connections per shard), the baseline's pool and the
     /// loader's may all be open at once.
+    /// With <paramref name="trackStatements"/> it loads <c>pg_stat_statements</c>, tracking statements inside functions too.
     /// </summary>
-    public static async Task<BenchmarkServer> StartAsync(string scenario, string? keptDirectory, CancellationToken cancellationToken, int maxConnections = 1000)
+    public static async Task<BenchmarkServer> StartAsync(
+        string scenario, string? keptDirectory, CancellationToken cancellationToken, int maxConnections = 1000, bool trackStatements = false)
     {
         var temporary = keptDirectory is null;
         var directory = keptDirectory is null
@@ -45,6 +47,12 @@ internal sealed class BenchmarkServer : IAsyncDisposable
                 DataDirectory = directory,
                 Settings = { ["max_connections"] = maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             };
+            if (trackStatements)
+            {
+                options.Settings["shared_preload_libraries"] = "pg_stat_statements";
+                options.Settings["pg_stat_statements.track"] = "all";
+            }
+
             var postgres = await PostgresServer.StartAsync(options, cancellationToken: cancellationToken);
             return new BenchmarkServer(postgres, directory, temporary);
         }

@@ -5,7 +5,7 @@ namespace RelationGraph.Benchmarks;
 /// <summary>
 /// Scenario 1, writes: follows through the client SDK (random follower/followee pairs, never repeated) on one silo with
 /// 4 shards, against the seed's double write done directly with Npgsql (<see cref="BaselineDatabase"/>), at each
-/// concurrency, in alternating rounds. After each service round the run waits for the fan copies to land, so the
+/// concurrency, in alternating rounds, after an unmeasured warm-up of each side. After each service round the run waits for the fan copies to land, so the
 /// asynchronous fan writes of one side never run during the other's round.
 /// </summary>
 internal static class WriteBenchmark
@@ -17,9 +17,11 @@ internal static class WriteBenchmark
         var rounds = arguments.Int("rounds", 3);
         var users = arguments.Int("users", 100_000, minimum: 1000);
         var output = arguments.Text("out");
+        var warmUp = arguments.Seconds("warmup", 10);
+        var statements = arguments.Int("statements", 0, minimum: 0);
         arguments.RejectUnknown();
 
-        await using var server = await BenchmarkServer.StartAsync("write", null, cancellationToken);
+        await using var server = await BenchmarkServer.StartAsync("write", null, cancellationToken, trackStatements: statements > 0);
         var meta = server.ConnectionString("relationgraph");
         await using var storage = await ServiceShards.OpenAsync(meta, cancellationToken);
         await using var baseline = await BaselineDatabase.CreateAsync(server, cancellationToken);
@@ -27,6 +29,30 @@ internal static class WriteBenchmark
         await using var client = await silo.ConnectAsync(cancellationToken);
 
         var pairs = new PairSource(users);
+
+        // Neither side is measured until the JIT has moved their hot code to its final tier and pools and plans are warm:
+        // the service runs much more code than the baseline, so short rounds would otherwise charge it for compiling.
+        Console.Error.WriteLine($"write: warming up, {warmUp.TotalSeconds:0.#} s per side");
+        await LatencyRecorder.RunAsync(concurrencies.Max(), warmUp, async (_, ct) =>
+        {
+            var (follower, followee) = pairs.Next();
+            await client.FollowAsync(new UserId(follower), new UserId(followee), ct);
+            return 0;
+        }, cancellationToken);
+        await LatencyRecorder.RunAsync(concurrencies.Max(), warmUp, async (_, ct) =>
+        {
+            var (follower, followee) = pairs.Next();
+            await baseline.FollowAsync(follower, followee, ct);
+            return 0;
+        }, cancellationToken);
+        await storage.WaitForFansToLandAsync(cancellationToken);
+        var (warmFollowing, warmFans) = await storage.CountEdgesAsync(cancellationToken);
+        var warmBaseline = await baseline.CountEdgesAsync(cancellationToken);
+        if (statements > 0)
+        {
+            await StatementStats.ResetAsync(server, cancellationToken);
+        }
+
         long serviceFollows = 0, baselineFollows = 0;
         var results = new List<WriteResult>();
         foreach (var concurrency in concurrencies)
@@ -34,11 +60,13 @@ internal static class WriteBenchmark
             var service = new LatencyStats();
             var direct = new LatencyStats();
             var longestDrain = TimeSpan.Zero;
+            CpuUsage serviceCpu = default, baselineCpu = default;
             await Interleaved.RunAsync(
                 rounds,
                 async round =>
                 {
                     Console.Error.WriteLine($"write: {concurrency} caller(s), round {round + 1}/{rounds}, service, {duration.TotalSeconds:0.#} s");
+                    var cpu = new CpuMeter();
                     service.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
                     {
                         var (follower, followee) = pairs.Next();
@@ -48,10 +76,14 @@ internal static class WriteBenchmark
                     }, cancellationToken));
                     var drain = await storage.WaitForFansToLandAsync(cancellationToken);
                     longestDrain = drain > longestDrain ? drain : longestDrain;
+
+                    // The fan copies are part of a follow's work: the service's CPU is counted until they have landed.
+                    serviceCpu += cpu.Read();
                 },
                 async round =>
                 {
                     Console.Error.WriteLine($"write: {concurrency} caller(s), round {round + 1}/{rounds}, baseline, {duration.TotalSeconds:0.#} s");
+                    var cpu = new CpuMeter();
                     direct.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
                     {
                         var (follower, followee) = pairs.Next();
@@ -59,24 +91,33 @@ internal static class WriteBenchmark
                         Interlocked.Increment(ref baselineFollows);
                         return 0;
                     }, cancellationToken));
+                    baselineCpu += cpu.Read();
                 });
             var (s, b) = (service.Summarize(0), direct.Summarize(0));
             results.Add(new WriteResult(
-                concurrency, rounds, duration.TotalSeconds, users, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds, BaselineDatabase.Description));
+                concurrency, rounds, duration.TotalSeconds, users, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds,
+                serviceCpu.MachineMicrosecondsPer(s.Count), serviceCpu.ProcessMicrosecondsPer(s.Count),
+                baselineCpu.MachineMicrosecondsPer(b.Count), baselineCpu.ProcessMicrosecondsPer(b.Count), BaselineDatabase.Description));
         }
 
         var stored = await storage.CountEdgesAsync(cancellationToken);
+        stored = (stored.Following - warmFollowing, stored.Fans - warmFans);
         var baselineStored = await baseline.CountEdgesAsync(cancellationToken);
-        Console.Error.WriteLine($"write: check: service acknowledged {serviceFollows:N0} follows, stores {stored.Following:N0} following and {stored.Fans:N0} fans rows; " +
+        baselineStored = (baselineStored.Following - warmBaseline.Following, baselineStored.Fans - warmBaseline.Fans);
+        Console.Error.WriteLine($"write: check (measured rounds): service acknowledged {serviceFollows:N0} follows, stores {stored.Following:N0} following and {stored.Fans:N0} fans rows; " +
             $"baseline did {baselineFollows:N0}, stores {baselineStored.Following:N0} and {baselineStored.Fans:N0}");
 
-        var table = new MarkdownTable("callers", "service follows/s", "p50 ms", "p99 ms", "baseline follows/s", "p50 ms", "p99 ms", "throughput ratio", "max fan drain ms");
+        var table = new MarkdownTable(
+            "callers", "service follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in silo+client)",
+            "baseline follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in client)", "throughput ratio", "max fan drain ms");
         foreach (var r in results)
         {
             table.Add(
                 r.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 MarkdownTable.Rate(r.Service.PerSecond), MarkdownTable.Milliseconds(r.Service.P50), MarkdownTable.Milliseconds(r.Service.P99),
+                MarkdownTable.Number(r.ServiceCpuMicroseconds, "0"), MarkdownTable.Number(r.ServiceProcessCpuMicroseconds, "0"),
                 MarkdownTable.Rate(r.Baseline.PerSecond), MarkdownTable.Milliseconds(r.Baseline.P50), MarkdownTable.Milliseconds(r.Baseline.P99),
+                MarkdownTable.Number(r.BaselineCpuMicroseconds, "0"), MarkdownTable.Number(r.BaselineProcessCpuMicroseconds, "0"),
                 MarkdownTable.Ratio(r.ThroughputRatio), MarkdownTable.Number(r.MaxFanDrainMilliseconds, "0"));
         }
 
@@ -84,6 +125,13 @@ internal static class WriteBenchmark
         Console.WriteLine();
         Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
+        Console.WriteLine("CPU µs/follow: the whole machine's busy CPU time (/proc/stat) per acknowledged follow, the service's until its fan copies landed; in brackets the part of the benchmark process (the SDK client and silo, or the baseline's Npgsql client), the rest being PostgreSQL's.");
+        if (statements > 0)
+        {
+            await StatementStats.PrintAsync(server, "relationgraph%", statements, serviceFollows, "service follow", cancellationToken);
+            await StatementStats.PrintAsync(server, "baseline%", statements, baselineFollows, "baseline follow", cancellationToken);
+        }
+
         await JsonLines.AppendAsync(output, "write", results, cancellationToken);
         return stored.Following == serviceFollows && stored.Fans == serviceFollows && baselineStored == (baselineFollows, baselineFollows) ? 0 : Mismatch();
     }
@@ -96,5 +144,6 @@ internal static class WriteBenchmark
 
     private sealed record WriteResult(
         int Concurrency, int Rounds, double SecondsPerRound, int Users, string Redundancy,
-        LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds, string BaselineSchema);
+        LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds,
+        double ServiceCpuMicroseconds, double ServiceProcessCpuMicroseconds, double BaselineCpuMicroseconds, double BaselineProcessCpuMicroseconds, string BaselineSchema);
 }

@@ -99,21 +99,24 @@ internal sealed class ShardWriter : IAsyncDisposable
     }
 
     private const string ApplySql = """
-        SELECT apply_edge_event(owner_id, direction, other_id, state, event_at)
-        FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[]) WITH ORDINALITY
-            AS w(owner_id, direction, other_id, state, event_at, position)
+        SELECT CASE WHEN unread THEN apply_source_event(owner_id, direction, other_id, state, event_at)
+                    ELSE apply_edge_event(owner_id, direction, other_id, state, event_at) END
+        FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[], $6::boolean[]) WITH ORDINALITY
+            AS w(owner_id, direction, other_id, state, event_at, unread, position)
         ORDER BY position
         """;
 
     private const string ApplyAndAppendSql = """
         WITH applied AS MATERIALIZED (
-            SELECT position, apply_edge_event(owner_id, direction, other_id, state, event_at) AS outcome
-            FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[]) WITH ORDINALITY
-                AS w(owner_id, direction, other_id, state, event_at, position)),
+            SELECT position,
+                   CASE WHEN unread THEN apply_source_event(owner_id, direction, other_id, state, event_at)
+                        ELSE apply_edge_event(owner_id, direction, other_id, state, event_at) END AS outcome
+            FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[], $6::boolean[]) WITH ORDINALITY
+                AS w(owner_id, direction, other_id, state, event_at, unread, position)),
         appended AS (
             INSERT INTO stream_events (queue, namespace, stream_key, payload, traceparent)
             SELECT e.queue, e.namespace, e.stream_key, e.payload, e.traceparent
-            FROM unnest($6::bigint[], $7::integer[], $8::text[], $9::bigint[], $10::bytea[], $11::text[]) WITH ORDINALITY
+            FROM unnest($7::bigint[], $8::integer[], $9::text[], $10::bigint[], $11::bytea[], $12::text[]) WITH ORDINALITY
                 AS e(position, queue, namespace, stream_key, payload, traceparent, n)
             JOIN applied USING (position)
             WHERE applied.outcome < 2
@@ -132,6 +135,7 @@ internal sealed class ShardWriter : IAsyncDisposable
         command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Other.Value).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => (short)p.Write.State).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => EventTime.Truncate(p.Write.EventAt)).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Unread).ToArray() });
         if (outboxes.Count > 0)
         {
             command.Parameters.Add(new() { Value = outboxes.Select(o => o.Position).ToArray() });

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
 using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Api;
@@ -36,6 +39,25 @@ public sealed class FollowApiTests(SiloFixture silo) : IClassFixture<SiloFixture
         Assert.True(second.Following);
         Assert.Equal(1, (await Client.CountsAsync(a)).Following);
         Assert.Equal(1, (await Client.CountsAsync(b)).Fans);
+    }
+
+    [Fact]
+    public async Task A_follow_takes_effect_over_a_newer_event_already_stored()
+    {
+        // A block's retirement or a repair may store an event newer than the grain's clock: the follow, written unread,
+        // is not applied, and the grain reads the edge and writes after it.
+        var (a, b) = (silo.NewUser(), silo.NewUser());
+        var later = DateTimeOffset.UtcNow.AddHours(1);
+        var store = silo.Factory.Services.GetRequiredService<EdgeStore>();
+        await store.ApplyAsync(EdgeDirection.Following, a, b, EdgeState.Removed, later, cancellationToken: Token);
+
+        var follow = await Client.FollowAsync(a, b);
+
+        Assert.True(follow.Changed);
+        var stored = await store.GetAsync(EdgeDirection.Following, a, b, Token);
+        Assert.Equal(EdgeState.Active, stored!.State);
+        Assert.True(stored.EventAt > later);
+        Assert.Equal(1, (await Client.CountsAsync(a)).Following);
     }
 
     [Fact]

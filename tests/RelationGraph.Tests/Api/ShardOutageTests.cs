@@ -140,7 +140,8 @@ public sealed class ShardOutageTests(ShardOutageTests.Fixture fixture) : IClassF
         Assert.True(loud.Count <= 2, $"{loud.Count} warnings or errors for one shard's outage:\n{string.Join('\n', loud.Select(r => $"{r.Level} {r.Category}: {r.Message}"))}");
         var back = Assert.Single(records, r => r.Message.Contains("is available again", StringComparison.Ordinal));
         var failedCalls = long.Parse(back.StructuredState!.Single(p => p.Key == "FailedCalls").Value!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(failedCalls, failed, failed + 100); // plus health probes and reads of the fan side
+        // Each read is a failed call of its own; follows that share a group commit fail as one. Plus health probes and reads of the fan side.
+        Assert.InRange(failedCalls, failed / 2, failed + 100);
         Assert.InRange(records.Count(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Debug && r.Message.Contains("answered 503", StringComparison.Ordinal)), failed, failed);
     }
 

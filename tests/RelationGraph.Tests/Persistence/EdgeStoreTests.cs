@@ -49,6 +49,37 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
         Assert.Empty((await Edges.GetPageAsync(EdgeDirection.Fans, a, new PageRequest(), Token)).Items);
     }
 
+    [Fact]
+    public async Task An_unread_write_applies_when_it_flips_the_edge_with_a_newer_event()
+    {
+        var (a, b) = (fixture.NewUser(), fixture.NewUser());
+
+        Assert.Equal(EdgeOutcome.Changed, await UnreadAsync(a, b, EdgeState.Active, T0));
+        Assert.Equal(EdgeOutcome.Changed, await UnreadAsync(a, b, EdgeState.Removed, T0.AddSeconds(1)));
+
+        Assert.Equal(new EdgeRecord(EdgeState.Removed, T0.AddSeconds(1)), await Edges.GetAsync(EdgeDirection.Following, a, b, Token));
+        Assert.Equal(0, await Edges.GetCountAsync(EdgeDirection.Following, a, Token));
+    }
+
+    [Fact]
+    public async Task An_unread_write_that_would_not_flip_the_edge_writes_nothing_and_asks_for_a_read()
+    {
+        var (a, b, stranger) = (fixture.NewUser(), fixture.NewUser(), fixture.NewUser());
+        await Edges.ApplyAsync(EdgeDirection.Following, a, b, EdgeState.Active, T0.AddSeconds(5), cancellationToken: Token);
+
+        // A repeat, an unfollow of no one, and a newer stored event (a block's retirement or a repair) each answer Unapplied.
+        Assert.Equal(EdgeOutcome.Unapplied, await UnreadAsync(a, b, EdgeState.Active, T0.AddSeconds(9)));
+        Assert.Equal(EdgeOutcome.Unapplied, await UnreadAsync(a, stranger, EdgeState.Removed, T0.AddSeconds(9)));
+        Assert.Equal(EdgeOutcome.Unapplied, await UnreadAsync(a, b, EdgeState.Removed, T0.AddSeconds(5)));
+
+        Assert.Equal(new EdgeRecord(EdgeState.Active, T0.AddSeconds(5)), await Edges.GetAsync(EdgeDirection.Following, a, b, Token));
+        Assert.Null(await Edges.GetAsync(EdgeDirection.Following, a, stranger, Token));
+        Assert.Equal(1, await Edges.GetCountAsync(EdgeDirection.Following, a, Token));
+    }
+
+    private Task<EdgeOutcome> UnreadAsync(UserId owner, UserId other, EdgeState state, DateTimeOffset eventAt) =>
+        Edges.ApplyEventAsync(EdgeDirection.Following, owner, other, state, eventAt, unread: true, cancellationToken: Token);
+
     [Theory]
     [InlineData(EdgeState.Active, EdgeState.Removed)]
     [InlineData(EdgeState.Removed, EdgeState.Active)]
