@@ -48,10 +48,11 @@ internal static class OutboxSql
     public static Task<List<LeasedRow>> LeaseAsync(Shard shard, int queue, int limit, TimeSpan lease, Guid owner, long[] exceptStreams, CancellationToken cancellationToken) =>
         shard.RunAsync(async (dataSource, ct) =>
         {
-            await using var command = Command(dataSource, LeaseSql, queue, limit, lease, owner, exceptStreams);
+            await using var batch = Bookkeeping(dataSource, LeaseSql, queue, limit, lease, owner, exceptStreams);
             var rows = new List<LeasedRow>(limit);
-            await using (var reader = await command.ExecuteReaderAsync(ct))
+            await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
+                await reader.NextResultAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     rows.Add(new LeasedRow(
@@ -67,21 +68,21 @@ internal static class OutboxSql
 
     /// <summary>Extends <paramref name="owner"/>'s lease on <paramref name="rows"/> to <paramref name="lease"/> from now.</summary>
     public static Task<int> RenewAsync(Shard shard, int queue, Guid owner, long[] rows, TimeSpan lease, CancellationToken cancellationToken) =>
-        ExecuteAsync(shard, "UPDATE stream_events SET leased_until = now() + $4 WHERE queue = $1 AND lease_owner = $2 AND sequence = ANY($3)",
+        BookkeepAsync(shard, "UPDATE stream_events SET leased_until = now() + $4 WHERE queue = $1 AND lease_owner = $2 AND sequence = ANY($3)",
             cancellationToken, queue, owner, rows, lease);
 
     /// <summary>Deletes delivered <paramref name="rows"/>.</summary>
     public static Task<int> ConfirmAsync(Shard shard, int queue, long[] rows, CancellationToken cancellationToken) =>
-        ExecuteAsync(shard, "DELETE FROM stream_events WHERE queue = $1 AND sequence = ANY($2)", cancellationToken, queue, rows);
+        BookkeepAsync(shard, "DELETE FROM stream_events WHERE queue = $1 AND sequence = ANY($2)", cancellationToken, queue, rows);
 
     /// <summary>Releases every row of <paramref name="queue"/> that <paramref name="owner"/> holds.</summary>
     public static Task<int> ReleaseAsync(Shard shard, int queue, Guid owner, CancellationToken cancellationToken) =>
-        ExecuteAsync(shard, "UPDATE stream_events SET leased_until = NULL, lease_owner = NULL WHERE queue = $1 AND lease_owner = $2",
+        BookkeepAsync(shard, "UPDATE stream_events SET leased_until = NULL, lease_owner = NULL WHERE queue = $1 AND lease_owner = $2",
             cancellationToken, queue, owner);
 
     /// <summary>Releases <paramref name="owner"/>'s <paramref name="rows"/> after a failed delivery, marked to be delivered again one by one.</summary>
     public static Task<int> ReleaseFailedAsync(Shard shard, int queue, long[] rows, Guid owner, CancellationToken cancellationToken) =>
-        ExecuteAsync(shard, """
+        BookkeepAsync(shard, """
             UPDATE stream_events SET leased_until = NULL, lease_owner = NULL, failures = failures + 1
             WHERE queue = $1 AND sequence = ANY($2) AND lease_owner = $3
             """, cancellationToken, queue, rows, owner);
@@ -108,6 +109,33 @@ internal static class OutboxSql
         {
             await using var command = Command(dataSource, sql, parameters);
             return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    // Leases, renewals, releases and deletes of delivered rows commit without waiting for their WAL to be flushed
+    // (synchronous_commit off, for their own transaction only). Each is bookkeeping that a crash may undo harmlessly: a
+    // lost lease or renewal frees rows that will be leased again, a lost release lets a lease lapse, and a lost delete
+    // delivers its rows once more, which fan writes absorb (they are idempotent). Events themselves are appended in the
+    // edge write's own, durable, transaction.
+    private static NpgsqlBatch Bookkeeping(NpgsqlDataSource dataSource, string sql, params object[] parameters)
+    {
+        var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        batch.BatchCommands.Add(command);
+        return batch;
+    }
+
+    private static Task<int> BookkeepAsync(Shard shard, string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var batch = Bookkeeping(dataSource, sql, parameters);
+            await batch.ExecuteNonQueryAsync(ct);
+            return batch.BatchCommands[1].RecordsAffected;
         }, cancellationToken);
 
     private static NpgsqlCommand Command(NpgsqlDataSource dataSource, string sql, params object[] parameters)

@@ -106,21 +106,20 @@ internal sealed class ShardWriter : IAsyncDisposable
         ORDER BY position
         """;
 
+    // The stream events ride in the same unnest as their writes (null where a write has none), so appending them needs no join.
     private const string ApplyAndAppendSql = """
         WITH applied AS MATERIALIZED (
-            SELECT position,
+            SELECT position, queue, namespace, stream_key, payload, traceparent,
                    CASE WHEN unread THEN apply_source_event(owner_id, direction, other_id, state, event_at)
                         ELSE apply_edge_event(owner_id, direction, other_id, state, event_at) END AS outcome
-            FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[], $6::boolean[]) WITH ORDINALITY
-                AS w(owner_id, direction, other_id, state, event_at, unread, position)),
+            FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[], $6::boolean[],
+                        $7::integer[], $8::text[], $9::bigint[], $10::bytea[], $11::text[]) WITH ORDINALITY
+                AS w(owner_id, direction, other_id, state, event_at, unread, queue, namespace, stream_key, payload, traceparent, position)),
         appended AS (
             INSERT INTO stream_events (queue, namespace, stream_key, payload, traceparent)
-            SELECT e.queue, e.namespace, e.stream_key, e.payload, e.traceparent
-            FROM unnest($7::bigint[], $8::integer[], $9::text[], $10::bigint[], $11::bytea[], $12::text[]) WITH ORDINALITY
-                AS e(position, queue, namespace, stream_key, payload, traceparent, n)
-            JOIN applied USING (position)
-            WHERE applied.outcome < 2
-            ORDER BY e.n)
+            SELECT queue, namespace, stream_key, payload, traceparent FROM applied
+            WHERE outcome < 2 AND queue IS NOT NULL
+            ORDER BY position)
         SELECT outcome FROM applied ORDER BY position
         """;
 
@@ -128,22 +127,21 @@ internal sealed class ShardWriter : IAsyncDisposable
     {
         // One statement whatever the batch size, so its plan is prepared once and a batch costs one parse-free round trip.
         // With stream events it also appends those whose write was not refused by a block, in the same transaction.
-        var outboxes = batch.Select((p, i) => (p.Write.Outbox, Position: i + 1L)).Where(o => o.Outbox is not null).ToList();
-        await using var command = dataSource.CreateCommand(outboxes.Count == 0 ? ApplySql : ApplyAndAppendSql);
+        var withEvents = batch.Any(p => p.Write.Outbox is not null);
+        await using var command = dataSource.CreateCommand(withEvents ? ApplyAndAppendSql : ApplySql);
         command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Owner.Value).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => (short)p.Write.Direction).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Other.Value).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => (short)p.Write.State).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => EventTime.Truncate(p.Write.EventAt)).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Unread).ToArray() });
-        if (outboxes.Count > 0)
+        if (withEvents)
         {
-            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Position).ToArray() });
-            command.Parameters.Add(new() { Value = outboxes.Select(o => StreamQueue.QueueOf(o.Outbox!.Key, _queues)).ToArray() });
-            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Namespace).ToArray() });
-            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Key).ToArray() });
-            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.Payload).ToArray() });
-            command.Parameters.Add(new() { Value = outboxes.Select(o => o.Outbox!.TraceParent).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox is { } o ? StreamQueue.QueueOf(o.Key, _queues) : (int?)null).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.Namespace).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.Key).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.Payload).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.TraceParent).ToArray() });
         }
 
         // One statement is one implicit transaction; the answers count only once the reader has seen it commit.
