@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
 using RelationGraph.Client;
@@ -32,8 +31,7 @@ internal static class RelbenchBenchmark
         }
 
         await using var server = await BenchmarkServer.StartAsync("relbench", null, cancellationToken);
-        var landings = new ConcurrentQueue<double>();
-        using var listener = ListenToLandings(landings);
+        using var landings = new LandingLags();
         var results = new List<RelbenchResult>();
         foreach (var mode in modes)
         {
@@ -56,21 +54,12 @@ internal static class RelbenchBenchmark
 
     private static async Task<RelbenchResult> MeasureAsync(
         string mode, int concurrency, int follows, int samples, RelationGraphClient client, ShardSet shards, UserId celebrity,
-        ConcurrentQueue<double> landings, CancellationToken cancellationToken)
+        LandingLags landings, CancellationToken cancellationToken)
     {
         landings.Clear();
         var acks = new ConcurrentBag<double>();
         var next = 0;
-        var peakDepth = 0L;
-        using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var depthSampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                peakDepth = Math.Max(peakDepth, await ServiceShards.CountStreamBacklogAsync(shards, CancellationToken.None));
-                await Task.Delay(20, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+        var backlog = BacklogSampler.Start(shards);
 
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -90,15 +79,14 @@ internal static class RelbenchBenchmark
         }
 
         var drain = clock.Elapsed - writeTime;
-        await sampling.CancelAsync();
-        await depthSampler;
+        var peakDepth = await backlog.StopAsync();
 
         var fanPages = await SamplePagesAsync(samples, async random => (await client.GetFansAsync(celebrity, new PageRequest(50), cancellationToken)).Items.Count);
         var followingPages = await SamplePagesAsync(samples, async random =>
             (await client.GetFollowingAsync(new UserId(celebrity.Value + 1 + random.Next(follows)), new PageRequest(50), cancellationToken)).Items.Count);
 
         var ackSorted = acks.Order().ToList();
-        var landingSorted = landings.Order().ToList();
+        var landingSorted = landings.Sorted();
         return new RelbenchResult(
             mode, concurrency, follows, follows / writeTime.TotalSeconds,
             Percentiles.Of(ackSorted, 0.50), Percentiles.Of(ackSorted, 0.95), Percentiles.Of(ackSorted, 0.99),
@@ -120,23 +108,6 @@ internal static class RelbenchBenchmark
 
         latencies.Sort();
         return latencies;
-    }
-
-    private static MeterListener ListenToLandings(ConcurrentQueue<double> landings)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Name == FanMetrics.LandingLag)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => landings.Enqueue(value));
-        listener.Start();
-        return listener;
     }
 
     private static void Print(List<RelbenchResult> results)

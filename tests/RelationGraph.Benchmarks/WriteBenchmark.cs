@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
+using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Benchmarks;
 
@@ -29,6 +31,8 @@ internal static class WriteBenchmark
         await using var client = await silo.ConnectAsync(cancellationToken);
 
         var pairs = new PairSource(users);
+        var shards = silo.Services.GetRequiredService<ShardSet>();
+        using var landings = new LandingLags();
 
         // Neither side is measured until the JIT has moved their hot code to its final tier and pools and plans are warm:
         // the service runs much more code than the baseline, so short rounds would otherwise charge it for compiling.
@@ -61,12 +65,16 @@ internal static class WriteBenchmark
             var direct = new LatencyStats();
             var longestDrain = TimeSpan.Zero;
             CpuUsage serviceCpu = default, baselineCpu = default;
+            var landed = new List<double>();
+            var peakBacklog = 0L;
             await Interleaved.RunAsync(
                 rounds,
                 async round =>
                 {
                     Console.Error.WriteLine($"write: {concurrency} caller(s), round {round + 1}/{rounds}, service, {duration.TotalSeconds:0.#} s");
                     var cpu = new CpuMeter();
+                    landings.Clear();
+                    var backlog = BacklogSampler.Start(shards);
                     service.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
                     {
                         var (follower, followee) = pairs.Next();
@@ -75,6 +83,8 @@ internal static class WriteBenchmark
                         return 0;
                     }, cancellationToken));
                     var drain = await storage.WaitForFansToLandAsync(cancellationToken);
+                    peakBacklog = Math.Max(peakBacklog, await backlog.StopAsync());
+                    landed.AddRange(landings.Sorted());
                     longestDrain = drain > longestDrain ? drain : longestDrain;
 
                     // The fan copies are part of a follow's work: the service's CPU is counted until they have landed.
@@ -94,9 +104,11 @@ internal static class WriteBenchmark
                     baselineCpu += cpu.Read();
                 });
             var (s, b) = (service.Summarize(0), direct.Summarize(0));
+            landed.Sort();
             results.Add(new WriteResult(
                 concurrency, rounds, duration.TotalSeconds, users, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds,
                 serviceCpu.MachineMicrosecondsPer(s.Count), serviceCpu.ProcessMicrosecondsPer(s.Count),
+                Percentiles.Of(landed, 0.50), Percentiles.Of(landed, 0.99), peakBacklog,
                 baselineCpu.MachineMicrosecondsPer(b.Count), baselineCpu.ProcessMicrosecondsPer(b.Count), BaselineDatabase.Description));
         }
 
@@ -108,7 +120,7 @@ internal static class WriteBenchmark
             $"baseline did {baselineFollows:N0}, stores {baselineStored.Following:N0} and {baselineStored.Fans:N0}");
 
         var table = new MarkdownTable(
-            "callers", "service follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in silo+client)",
+            "callers", "service follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in silo+client)", "landing lag p50 / p99 ms", "peak backlog",
             "baseline follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in client)", "throughput ratio", "max fan drain ms");
         foreach (var r in results)
         {
@@ -116,6 +128,7 @@ internal static class WriteBenchmark
                 r.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 MarkdownTable.Rate(r.Service.PerSecond), MarkdownTable.Milliseconds(r.Service.P50), MarkdownTable.Milliseconds(r.Service.P99),
                 MarkdownTable.Number(r.ServiceCpuMicroseconds, "0"), MarkdownTable.Number(r.ServiceProcessCpuMicroseconds, "0"),
+                $"{MarkdownTable.Number(r.LandingP50Milliseconds, "0.0")} / {MarkdownTable.Number(r.LandingP99Milliseconds, "0.0")}", MarkdownTable.Number(r.PeakBacklog, "N0"),
                 MarkdownTable.Rate(r.Baseline.PerSecond), MarkdownTable.Milliseconds(r.Baseline.P50), MarkdownTable.Milliseconds(r.Baseline.P99),
                 MarkdownTable.Number(r.BaselineCpuMicroseconds, "0"), MarkdownTable.Number(r.BaselineProcessCpuMicroseconds, "0"),
                 MarkdownTable.Ratio(r.ThroughputRatio), MarkdownTable.Number(r.MaxFanDrainMilliseconds, "0"));
@@ -125,6 +138,7 @@ internal static class WriteBenchmark
         Console.WriteLine();
         Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
+        Console.WriteLine("landing lag: follow event time to fan row written, as the fan grains measure it; peak backlog: the most stream events waiting (sampled every 20 ms). Both over the service rounds, until their fans landed.");
         Console.WriteLine("CPU µs/follow: the whole machine's busy CPU time (/proc/stat) per acknowledged follow, the service's until its fan copies landed; in brackets the part of the benchmark process (the SDK client and silo, or the baseline's Npgsql client), the rest being PostgreSQL's.");
         if (statements > 0)
         {
@@ -145,5 +159,6 @@ internal static class WriteBenchmark
     private sealed record WriteResult(
         int Concurrency, int Rounds, double SecondsPerRound, int Users, string Redundancy,
         LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds,
-        double ServiceCpuMicroseconds, double ServiceProcessCpuMicroseconds, double BaselineCpuMicroseconds, double BaselineProcessCpuMicroseconds, string BaselineSchema);
+        double ServiceCpuMicroseconds, double ServiceProcessCpuMicroseconds, double LandingP50Milliseconds, double LandingP99Milliseconds, long PeakBacklog,
+        double BaselineCpuMicroseconds, double BaselineProcessCpuMicroseconds, string BaselineSchema);
 }
