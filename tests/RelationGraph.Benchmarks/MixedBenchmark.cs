@@ -77,7 +77,7 @@ internal static class MixedBenchmark
             {
                 Console.Error.WriteLine($"mixed: round {round + 1}/{rounds}, service, {concurrency} callers, {roundDuration.TotalSeconds:0.#} s");
                 service.Add(await LatencyRecorder.RunAsync(concurrency, roundDuration, serviceMix, cancellationToken));
-                var drain = await storage.WaitForFansToLandAsync(cancellationToken);
+                var drain = await storage.WaitForFansToLandAsync(Enum.Parse<Grains.Redundancy>(Redundancy), cancellationToken);
                 longestDrain = drain > longestDrain ? drain : longestDrain;
             },
             async round =>

@@ -1,5 +1,6 @@
 using Npgsql;
 using RelationGraph.Abstractions;
+using RelationGraph.Grains;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Sharding;
 
@@ -105,11 +106,20 @@ internal sealed class ServiceShards : IAsyncDisposable
         return total;
     }
 
-    /// <summary>Waits until every fan copy of the acknowledged follows has landed; how long that took.</summary>
-    public async Task<TimeSpan> WaitForFansToLandAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until every fan copy of the acknowledged follows has landed; how long that took. The stream backlog tells in
+    /// Stream mode (and is empty in Sync mode); in Cdc mode, where the copies come from the replication log, the active
+    /// fans rows are counted until they match the following rows.
+    /// </summary>
+    public async Task<TimeSpan> WaitForFansToLandAsync(Redundancy redundancy, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (await CountStreamBacklogAsync(Shards, cancellationToken) > 0)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+
+        while (redundancy == Redundancy.Cdc && await CountEdgesAsync(cancellationToken) is var (following, fans) && fans < following)
         {
             await Task.Delay(20, cancellationToken);
         }

@@ -49,7 +49,7 @@ internal static class WriteBenchmark
             await baseline.FollowAsync(follower, followee, ct);
             return 0;
         }, cancellationToken);
-        await storage.WaitForFansToLandAsync(cancellationToken);
+        await storage.WaitForFansToLandAsync(silo.Redundancy, cancellationToken);
         var (warmFollowing, warmFans) = await storage.CountEdgesAsync(cancellationToken);
         var warmBaseline = await baseline.CountEdgesAsync(cancellationToken);
         if (statements > 0)
@@ -82,7 +82,7 @@ internal static class WriteBenchmark
                         Interlocked.Increment(ref serviceFollows);
                         return 0;
                     }, cancellationToken));
-                    var drain = await storage.WaitForFansToLandAsync(cancellationToken);
+                    var drain = await storage.WaitForFansToLandAsync(silo.Redundancy, cancellationToken);
                     peakBacklog = Math.Max(peakBacklog, await backlog.StopAsync());
                     landed.AddRange(landings.Sorted());
                     longestDrain = drain > longestDrain ? drain : longestDrain;
