@@ -98,29 +98,18 @@ internal sealed class ShardWriter : IAsyncDisposable
         }
     }
 
-    private const string ApplySql = """
-        SELECT CASE WHEN unread THEN apply_source_event(owner_id, direction, other_id, state, event_at)
-                    ELSE apply_edge_event(owner_id, direction, other_id, state, event_at) END
-        FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[], $6::boolean[]) WITH ORDINALITY
-            AS w(owner_id, direction, other_id, state, event_at, unread, position)
-        ORDER BY position
-        """;
+    private const string ApplySql = "SELECT apply_edge_batch($1, $2, $3, $4, $5, $6)";
 
-    // The stream events ride in the same unnest as their writes (null where a write has none), so appending them needs no join.
     private const string ApplyAndAppendSql = """
-        WITH applied AS MATERIALIZED (
-            SELECT position, queue, namespace, stream_key, payload, traceparent,
-                   CASE WHEN unread THEN apply_source_event(owner_id, direction, other_id, state, event_at)
-                        ELSE apply_edge_event(owner_id, direction, other_id, state, event_at) END AS outcome
-            FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::smallint[], $5::timestamptz[], $6::boolean[],
-                        $7::integer[], $8::text[], $9::bigint[], $10::bytea[], $11::text[]) WITH ORDINALITY
-                AS w(owner_id, direction, other_id, state, event_at, unread, queue, namespace, stream_key, payload, traceparent, position)),
+        WITH applied AS MATERIALIZED (SELECT apply_edge_batch($1, $2, $3, $4, $5, $6) AS outcomes),
         appended AS (
             INSERT INTO stream_events (queue, namespace, stream_key, payload, traceparent)
-            SELECT queue, namespace, stream_key, payload, traceparent FROM applied
-            WHERE outcome < 2 AND queue IS NOT NULL
-            ORDER BY position)
-        SELECT outcome FROM applied ORDER BY position
+            SELECT e.queue, e.namespace, e.stream_key, e.payload, e.traceparent
+            FROM applied, unnest($7::integer[], $8::text[], $9::bigint[], $10::bytea[], $11::text[]) WITH ORDINALITY
+                AS e(queue, namespace, stream_key, payload, traceparent, position)
+            WHERE applied.outcomes[e.position::integer] < 2 AND e.queue IS NOT NULL
+            ORDER BY e.position)
+        SELECT outcomes FROM applied
         """;
 
     private async Task<EdgeOutcome[]> ExecuteAsync(NpgsqlDataSource dataSource, List<PendingWrite> batch, CancellationToken cancellationToken)
@@ -145,20 +134,17 @@ internal sealed class ShardWriter : IAsyncDisposable
         }
 
         // One statement is one implicit transaction; the answers count only once the reader has seen it commit.
-        var changed = new EdgeOutcome[batch.Count];
+        short[] outcomes;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            for (var i = 0; i < batch.Count && await reader.ReadAsync(cancellationToken); i++)
-            {
-                changed[i] = (EdgeOutcome)reader.GetInt16(0);
-            }
-
+            await reader.ReadAsync(cancellationToken);
+            outcomes = reader.GetFieldValue<short[]>(0);
             while (await reader.NextResultAsync(cancellationToken))
             {
             }
         }
 
-        return changed;
+        return Array.ConvertAll(outcomes, o => (EdgeOutcome)o);
     }
 
     private sealed class PendingWrite(EdgeWrite write)

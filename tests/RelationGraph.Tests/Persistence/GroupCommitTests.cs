@@ -53,6 +53,28 @@ public sealed class GroupCommitTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(EdgeState.Active, (await _storage.Edges.GetAsync(EdgeDirection.Following, Owner, new UserId(309), Token))!.State);
     }
 
+    [Fact]
+    public async Task A_batch_naming_an_edge_twice_ends_as_its_newest_event_with_exact_counts()
+    {
+        // Inserted together where they can be, the batch's events still end as applied one by one would.
+        var result = await WriteWhileCountsAreLockedAsync(() =>
+        [
+            Follow(400),
+            Follow(401),
+            _storage.Edges.ApplyAsync(EdgeDirection.Following, Owner, new UserId(401), EdgeState.Removed, T0.AddSeconds(1), cancellationToken: Token),
+            _storage.Edges.ApplyAsync(EdgeDirection.Following, Owner, new UserId(402), EdgeState.Removed, T0, cancellationToken: Token),
+            Follow(400),
+        ]);
+
+        Assert.True(result.Queued[0] ^ result.Queued[4]);
+        Assert.False(result.Queued[3]);
+        Assert.Single(await TransactionsOfAsync([400, 401, 402]));
+        Assert.Equal(new EdgeRecord(EdgeState.Active, T0), await _storage.Edges.GetAsync(EdgeDirection.Following, Owner, new UserId(400), Token));
+        Assert.Equal(new EdgeRecord(EdgeState.Removed, T0.AddSeconds(1)), await _storage.Edges.GetAsync(EdgeDirection.Following, Owner, new UserId(401), Token));
+        Assert.Equal(new EdgeRecord(EdgeState.Removed, T0), await _storage.Edges.GetAsync(EdgeDirection.Following, Owner, new UserId(402), Token));
+        Assert.Equal(2, await _storage.Edges.GetCountAsync(EdgeDirection.Following, Owner, Token)); // 400 and the blocked write's 99
+    }
+
     private Task<bool> Follow(int other) =>
         _storage.Edges.ApplyAsync(EdgeDirection.Following, Owner, new UserId(other), EdgeState.Active, T0, cancellationToken: Token);
 
