@@ -104,7 +104,11 @@ internal static partial class Failures
             ? $" (the gateway closed the connection during the handshake: check --cluster-id, '{options.ClusterId}' here, and that this is a gateway port)"
             : !string.IsNullOrWhiteSpace(options.MembershipConnectionString) && chain.OfType<SiloUnavailableException>().Any()
                 ? $" (no live gateway is listed for cluster '{options.ClusterId}': check --cluster-id and that the silos are up)"
-                : string.Empty;
+                : string.IsNullOrWhiteSpace(options.MembershipConnectionString) && !chain.Any(e => e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                    // Something listens there but no session came of it; Orleans reports a refused cluster id in more
+                    // ways than the ones above, depending on timing (CI saw one), so the advice goes with all of them.
+                    ? $" (check --cluster-id, '{options.ClusterId}' here, and that this is a gateway port)"
+                    : string.Empty;
         return new RelgraphException($"cannot reach the cluster at {target}{hint}: {Detail(exception)}", exception);
     }
 
