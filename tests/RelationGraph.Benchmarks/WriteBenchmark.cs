@@ -37,18 +37,25 @@ internal static class WriteBenchmark
         // Neither side is measured until the JIT has moved their hot code to its final tier and pools and plans are warm:
         // the service runs much more code than the baseline, so short rounds would otherwise charge it for compiling.
         Console.Error.WriteLine($"write: warming up, {warmUp.TotalSeconds:0.#} s per side");
-        await LatencyRecorder.RunAsync(concurrencies.Max(), warmUp, async (_, ct) =>
+        long serviceFollows = 0, baselineFollows = 0;
+        async Task<int> ServiceFollowAsync(long _, CancellationToken ct)
         {
             var (follower, followee) = pairs.Next();
             await client.FollowAsync(new UserId(follower), new UserId(followee), ct);
+            Interlocked.Increment(ref serviceFollows);
             return 0;
-        }, cancellationToken);
-        await LatencyRecorder.RunAsync(concurrencies.Max(), warmUp, async (_, ct) =>
+        }
+
+        async Task<int> BaselineFollowAsync(long _, CancellationToken ct)
         {
             var (follower, followee) = pairs.Next();
             await baseline.FollowAsync(follower, followee, ct);
+            Interlocked.Increment(ref baselineFollows);
             return 0;
-        }, cancellationToken);
+        }
+
+        await LatencyRecorder.RunAsync(concurrencies.Max(), warmUp, ServiceFollowAsync, cancellationToken);
+        await LatencyRecorder.RunAsync(concurrencies.Max(), warmUp, BaselineFollowAsync, cancellationToken);
         await storage.WaitForFansToLandAsync(silo.Redundancy, cancellationToken);
         var (warmFollowing, warmFans) = await storage.CountEdgesAsync(cancellationToken);
         var warmBaseline = await baseline.CountEdgesAsync(cancellationToken);
@@ -57,7 +64,7 @@ internal static class WriteBenchmark
             await StatementStats.ResetAsync(server, cancellationToken);
         }
 
-        long serviceFollows = 0, baselineFollows = 0;
+        (serviceFollows, baselineFollows) = (0, 0);
         var results = new List<WriteResult>();
         foreach (var concurrency in concurrencies)
         {
@@ -75,13 +82,7 @@ internal static class WriteBenchmark
                     var cpu = new CpuMeter();
                     landings.Clear();
                     var backlog = BacklogSampler.Start(shards);
-                    service.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
-                    {
-                        var (follower, followee) = pairs.Next();
-                        await client.FollowAsync(new UserId(follower), new UserId(followee), ct);
-                        Interlocked.Increment(ref serviceFollows);
-                        return 0;
-                    }, cancellationToken));
+                    service.Add(await LatencyRecorder.RunAsync(concurrency, duration, ServiceFollowAsync, cancellationToken));
                     var drain = await storage.WaitForFansToLandAsync(silo.Redundancy, cancellationToken);
                     peakBacklog = Math.Max(peakBacklog, await backlog.StopAsync());
                     landed.AddRange(landings.Sorted());
@@ -94,13 +95,7 @@ internal static class WriteBenchmark
                 {
                     Console.Error.WriteLine($"write: {concurrency} caller(s), round {round + 1}/{rounds}, baseline, {duration.TotalSeconds:0.#} s");
                     var cpu = new CpuMeter();
-                    direct.Add(await LatencyRecorder.RunAsync(concurrency, duration, async (_, ct) =>
-                    {
-                        var (follower, followee) = pairs.Next();
-                        await baseline.FollowAsync(follower, followee, ct);
-                        Interlocked.Increment(ref baselineFollows);
-                        return 0;
-                    }, cancellationToken));
+                    direct.Add(await LatencyRecorder.RunAsync(concurrency, duration, BaselineFollowAsync, cancellationToken));
                     baselineCpu += cpu.Read();
                 });
             var (s, b) = (service.Summarize(0), direct.Summarize(0));
