@@ -102,6 +102,11 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
             _nextReadWhileDown = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
             return [];
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The agent is stopping (the silo shuts down) while a lease is in flight: nothing was read, nothing to report.
+            return [];
+        }
     }
 
     private async Task<IList<IBatchContainer>> ReadAsync(int maxCount, CancellationToken cancellationToken)
