@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Microsoft.AspNetCore.Connections;
 using RelationGraph.Abstractions;
+using RelationGraph.Abstractions.Deletion;
 using RelationGraph.Client;
 
 namespace RelationGraph.Cli;
@@ -121,6 +122,7 @@ internal static partial class Failures
         AuthenticationException tls => $"{tls.Message.TrimEnd('.')} (check --certificate).",
         ShardUnavailableException shard => $"a storage shard is unavailable; try again later: {shard.Message}",
         RateLimitedException limited => limited.Message,
+        UserDeletedException deleted => deleted.Message,
         OverloadedException overloaded => $"the cluster is overloaded; try again later: {overloaded.Message}",
         TimeoutException timeout => $"timed out (see --timeout): {WithoutMessageDump().Replace(timeout.Message, ".")}",
         _ when IsUnreachable(exception) => $"cannot reach the cluster: {Detail(exception)}",

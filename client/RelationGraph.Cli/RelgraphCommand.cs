@@ -29,6 +29,7 @@ internal static partial class RelgraphCommand
         root.Subcommands.Add(ApiKeyCommand(connection, environment));
         AddSocialCommands(root, connection);
         root.Subcommands.Add(AuditCommand(connection));
+        root.Subcommands.Add(DeleteUserCommand(connection));
         return root;
     }
 

@@ -17,6 +17,8 @@ namespace RelationGraph.Client;
 /// size out of range: <see cref="ArgumentOutOfRangeException"/>) or by the grain (a malformed cursor). Nothing is written.</item>
 /// <item><see cref="RelationBlockedException"/>: a follow or friend request refused because a block stands between the
 /// two users (<see cref="RelationBlockedException.BlockedByTarget"/> says who blocks whom). Nothing is written.</item>
+/// <item><see cref="Abstractions.Deletion.UserDeletedException"/>: a user the call names is deleted (or being deleted):
+/// their lists cannot be read and no relation to or from them can be written. Nothing is written.</item>
 /// <item><see cref="ShardUnavailableException"/>: a storage shard the call needs is down. Try again later.</item>
 /// <item><see cref="RateLimitedException"/>: the user has made too many writes of that kind for now (a per-user limit of the
 /// service); nothing was written. Not retried: try again after <see cref="RateLimitedException.RetryAfter"/>.</item>
@@ -132,4 +134,16 @@ public interface IRelationGraphClient
 
     /// <summary>The real-time check's totals over every shard.</summary>
     Task<Abstractions.Audit.RealtimeAuditTotals> GetRealtimeAuditAsync(CancellationToken cancellationToken = default);
+
+    // Account deletion (issue 13).
+
+    /// <summary>
+    /// Deletes <paramref name="userId"/>: marks the user deleted at once (their lists, and relations to or from them, then
+    /// throw <see cref="Abstractions.Deletion.UserDeletedException"/>), and erases every relation of theirs, both
+    /// directions and both copies, in the background. Answers the deletion's progress; a second call answers the same deletion.
+    /// </summary>
+    Task<Abstractions.Deletion.UserDeletion> DeleteUserAsync(UserId userId, CancellationToken cancellationToken = default);
+
+    /// <summary>The progress of <paramref name="userId"/>'s deletion; null when it was never asked for.</summary>
+    Task<Abstractions.Deletion.UserDeletion?> GetUserDeletionAsync(UserId userId, CancellationToken cancellationToken = default);
 }

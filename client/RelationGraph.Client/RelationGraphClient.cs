@@ -1,4 +1,5 @@
 using RelationGraph.Abstractions.Audit;
+using RelationGraph.Abstractions.Deletion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -272,6 +273,16 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
         CallAsync(() => Auditor.GetRealtimeTotalsAsync(), cancellationToken);
 
     private IAuditorGrain Auditor => _cluster.GetGrain<IAuditorGrain>(0);
+
+    // Account deletion (issue 13).
+
+    /// <inheritdoc />
+    public Task<UserDeletion> DeleteUserAsync(UserId userId, CancellationToken cancellationToken = default) =>
+        CallAsync(() => _cluster.GetGrain<IUserDeletionGrain>(userId.Value).DeleteAsync(), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<UserDeletion?> GetUserDeletionAsync(UserId userId, CancellationToken cancellationToken = default) =>
+        CallAsync(() => _cluster.GetGrain<IUserDeletionGrain>(userId.Value).GetAsync(), cancellationToken);
 
     /// <summary>
     /// Disconnects a client made by <see cref="ConnectAsync"/> (its host is stopped and disposed). A client from dependency

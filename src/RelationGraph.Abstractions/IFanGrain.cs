@@ -28,4 +28,9 @@ public interface IFanGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     [Alias("InvalidateAsync")]
     Task InvalidateAsync();
+
+    /// <summary>Called by the user's deletion once it has begun: from then on this grain's reads answer <see cref="Deletion.UserDeletedException"/>.</summary>
+    [AlwaysInterleave]
+    [Alias("MarkDeletedAsync")]
+    Task MarkDeletedAsync();
 }

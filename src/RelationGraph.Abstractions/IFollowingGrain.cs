@@ -40,4 +40,9 @@ public interface IFollowingGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     [Alias("InvalidateAsync")]
     Task InvalidateAsync();
+
+    /// <summary>Called by the user's deletion once it has begun: from then on this grain's reads answer <see cref="Deletion.UserDeletedException"/>.</summary>
+    [AlwaysInterleave]
+    [Alias("MarkDeletedAsync")]
+    Task MarkDeletedAsync();
 }

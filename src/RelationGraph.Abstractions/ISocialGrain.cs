@@ -58,4 +58,9 @@ public interface ISocialGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     [Alias("GetSetAsync")]
     Task<UserPage> GetSetAsync(SetQuery query, UserId? other, PageRequest page);
+
+    /// <summary>Called by the user's deletion once it has begun: from then on this grain's reads answer <see cref="Deletion.UserDeletedException"/>.</summary>
+    [AlwaysInterleave]
+    [Alias("MarkDeletedAsync")]
+    Task MarkDeletedAsync();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using RelationGraph.Abstractions;
+using RelationGraph.Abstractions.Deletion;
 using RelationGraph.Persistence;
 
 namespace RelationGraph.Grains;
@@ -18,8 +19,11 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
     : Grain, IFanGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<FollowChanged>
 {
     private readonly ListCache _cache = new(cacheOptions.Value, time);
+    private DeletionCheck? _deletion;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
+
+    private DeletionCheck Deletion => _deletion ??= new(store, Me);
 
     public Task<bool> ApplyAsync(FollowChanged change)
     {
@@ -37,9 +41,16 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
         return ApplyAllCoreAsync(changes, traceParent: null);
     }
 
-    public Task<EdgePage> GetFansAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p));
+    public Task<EdgePage> GetFansAsync(PageRequest page) => Deletion.ReadAsync(() => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p)));
 
-    public Task<long> GetFanCountAsync() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me));
+    public Task<long> GetFanCountAsync() => Deletion.ReadAsync(() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me)));
+
+    public Task MarkDeletedAsync()
+    {
+        Deletion.MarkDeleted();
+        _cache.Invalidate();
+        return Task.CompletedTask;
+    }
 
     // Orleans acknowledges an event whose implicit subscriber attached no observer without processing it, so the
     // grain attaches on every activation, whatever provider the subscription comes from.
@@ -71,15 +82,32 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
     private async Task<bool> ApplyCoreAsync(FollowChanged change)
     {
         using var span = StartFanWriteSpan(1, traceParent: null);
-        var changed = await _cache.WriteAsync(() => store.ApplyAsync(ReverseOf(change.Kind), Me, change.Follower, change.State, change.OccurredAt));
-        metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
-        return changed;
+        try
+        {
+            var changed = await _cache.WriteAsync(() => store.ApplyAsync(ReverseOf(change.Kind), Me, change.Follower, change.State, change.OccurredAt));
+            metrics.RecordLanding(time.GetUtcNow() - change.OccurredAt);
+            return changed;
+        }
+        catch (UserDeletedException deleted) when (deleted.UserId == Me.Value)
+        {
+            await store.EraseRowsAboutAsync(Me, [change.Follower.Value]);
+            throw;
+        }
     }
 
     private async Task ApplyAllCoreAsync(IReadOnlyList<FollowChanged> changes, string? traceParent)
     {
         using var span = StartFanWriteSpan(changes.Count, traceParent);
-        await _cache.WriteAsync(() => store.ApplyAllAsync(Me, changes.Select(c => (ReverseOf(c.Kind), c.Follower, c.State, c.OccurredAt))));
+        var outcomes = await _cache.WriteAsync(() => store.ApplyAllAsync(Me, changes.Select(c => (ReverseOf(c.Kind), c.Follower, c.State, c.OccurredAt))));
+
+        // A copy refused because this user is deleted has a source that the deletion's walk, which starts from this
+        // user's own rows, cannot find (it was committed before the user was marked, its copy never landed): remove it here.
+        var orphans = changes.Where((_, i) => outcomes[i] == EdgeOutcome.OwnerDeleted).Select(c => c.Follower.Value).ToList();
+        if (orphans.Count > 0)
+        {
+            await store.EraseRowsAboutAsync(Me, orphans);
+        }
+
         var now = time.GetUtcNow();
         foreach (var change in changes)
         {

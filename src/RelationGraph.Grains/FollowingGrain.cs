@@ -25,8 +25,11 @@ public sealed class FollowingGrain(
     private readonly EventClock _clock = new(timeProvider);
     private SourceWrites? _writes;
     private UserRateLimiter? _rateLimiter;
+    private DeletionCheck? _deletion;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
+
+    private DeletionCheck Deletion => _deletion ??= new(store, Me);
 
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
@@ -36,9 +39,10 @@ public sealed class FollowingGrain(
 
     public Task<FollowResult> UnfollowAsync(UserId target) => ChangeAsync(target, EdgeState.Removed);
 
-    public Task<EdgePage> GetFollowingAsync(PageRequest page) => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Following, Me, p));
+    public Task<EdgePage> GetFollowingAsync(PageRequest page) =>
+        Deletion.ReadAsync(() => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Following, Me, p)));
 
-    public Task<long> GetFollowingCountAsync() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Following, Me));
+    public Task<long> GetFollowingCountAsync() => Deletion.ReadAsync(() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Following, Me)));
 
     public async Task<bool> IsFollowingAsync(UserId target) =>
         (await store.GetAsync(EdgeDirection.Following, Me, target))?.State == EdgeState.Active;
@@ -46,11 +50,19 @@ public sealed class FollowingGrain(
     public async Task<Relation> GetRelationAsync(UserId other)
     {
         RejectSelf(other);
+        await Deletion.EnsureNotDeletedAsync();
         return (await store.GetRelationsAsync(Me, [other]))[0];
     }
 
     public Task InvalidateAsync()
     {
+        _cache.Invalidate();
+        return Task.CompletedTask;
+    }
+
+    public Task MarkDeletedAsync()
+    {
+        Deletion.MarkDeleted();
         _cache.Invalidate();
         return Task.CompletedTask;
     }

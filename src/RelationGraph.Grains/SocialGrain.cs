@@ -23,8 +23,11 @@ public sealed class SocialGrain(
     private readonly EventClock _clock = new(timeProvider);
     private SourceWrites? _writes;
     private UserRateLimiter? _rateLimiter;
+    private DeletionCheck? _deletion;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
+
+    private DeletionCheck Deletion => _deletion ??= new(store, Me);
 
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
@@ -107,39 +110,47 @@ public sealed class SocialGrain(
         return new BlockResult(Me, other, Blocked: false, changed);
     }
 
-    public Task<EdgePage> GetFriendsAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Friends, Me, page);
+    public Task<EdgePage> GetFriendsAsync(PageRequest page) => Deletion.ReadAsync(() => store.GetPageAsync(EdgeDirection.Friends, Me, page));
 
-    public Task<EdgePage> GetFriendRequestsAsync(FriendRequestDirection direction, PageRequest page) => direction switch
+    public Task<EdgePage> GetFriendRequestsAsync(FriendRequestDirection direction, PageRequest page) => Deletion.ReadAsync(() => direction switch
     {
         FriendRequestDirection.Incoming => store.GetPageAsync(EdgeDirection.RequestsIn, Me, page),
         FriendRequestDirection.Outgoing => store.GetPageAsync(EdgeDirection.RequestsOut, Me, page),
         _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "direction must be incoming or outgoing."),
-    };
+    });
 
-    public Task<EdgePage> GetBlocksAsync(PageRequest page) => store.GetPageAsync(EdgeDirection.Blocking, Me, page);
+    public Task<EdgePage> GetBlocksAsync(PageRequest page) => Deletion.ReadAsync(() => store.GetPageAsync(EdgeDirection.Blocking, Me, page));
 
-    public Task<long> GetFriendCountAsync() => store.GetCountAsync(EdgeDirection.Friends, Me);
+    public Task<long> GetFriendCountAsync() => Deletion.ReadAsync(() => store.GetCountAsync(EdgeDirection.Friends, Me));
 
     public async Task<RelationSet> GetRelationsAsync(IReadOnlyList<UserId> others)
     {
         RelationBatch.Validate(Me, others);
+        await Deletion.EnsureNotDeletedAsync();
         return new RelationSet(Me, await store.GetRelationsAsync(Me, others));
     }
 
-    public Task<UserPage> GetSetAsync(SetQuery query, UserId? other, PageRequest page)
+    public async Task<UserPage> GetSetAsync(SetQuery query, UserId? other, PageRequest page)
     {
         if (query != SetQuery.Mutual && (other is not { } b || b == Me))
         {
             throw new ArgumentException($"This set query needs a second user other than {Me}.", nameof(other));
         }
 
-        return query switch
+        await Deletion.EnsureNotDeletedAsync();
+        return await (query switch
         {
             SetQuery.Mutual => store.GetIntersectionPageAsync(Me, (Me, EdgeDirection.Following), (Me, EdgeDirection.Fans), page),
             SetQuery.CommonFollowing => store.GetIntersectionPageAsync(Me, (Me, EdgeDirection.Following), (other!.Value, EdgeDirection.Following), page),
             SetQuery.FollowingWhoFollow => store.GetIntersectionPageAsync(Me, (Me, EdgeDirection.Following), (other!.Value, EdgeDirection.Fans), page),
             _ => throw new ArgumentOutOfRangeException(nameof(query), query, "Unknown set query."),
-        };
+        });
+    }
+
+    public Task MarkDeletedAsync()
+    {
+        Deletion.MarkDeleted();
+        return Task.CompletedTask;
     }
 
     private FollowChanged Ask(UserId other, EdgeState state, DateTimeOffset at) => new(Me, other, state, at) { Kind = RelationKind.FriendAsk };

@@ -20,4 +20,10 @@ public enum EdgeOutcome : short
     /// its state, or has no row to remove, or holds a newer event. Read the edge and decide.
     /// </summary>
     Unapplied = 4,
+
+    /// <summary>Refused, nothing written: the owner is deleted (see <c>erased_users</c>).</summary>
+    OwnerDeleted = 5,
+
+    /// <summary>Refused, nothing written: the other user is deleted.</summary>
+    OtherDeleted = 6,
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RelationGraph.Abstractions;
+using RelationGraph.Abstractions.Deletion;
 using RelationGraph.Persistence.Outbox;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Persistence.Writes;
@@ -56,7 +57,8 @@ public sealed partial class EdgeStore(
     /// <summary>
     /// As <see cref="ApplyAsync"/>, answering in full: an activating event between two users one of whom blocks the other
     /// is refused (<see cref="EdgeOutcome.OwnerBlocks"/>, <see cref="EdgeOutcome.BlockedByOther"/>), and then neither it
-    /// nor its <paramref name="outbox"/> event is written. An <paramref name="unread"/> write, sent without reading the edge
+    /// nor its <paramref name="outbox"/> event is written. Any event naming a deleted user is refused with
+    /// <see cref="UserDeletedException"/>. An <paramref name="unread"/> write, sent without reading the edge
     /// first, is applied only when it flips the edge with a newer event, and answers <see cref="EdgeOutcome.Unapplied"/> otherwise.
     /// </summary>
     public async Task<EdgeOutcome> ApplyEventAsync(
@@ -78,6 +80,11 @@ public sealed partial class EdgeStore(
             if (outcome == EdgeOutcome.Unapplied)
             {
                 return outcome;
+            }
+
+            if (outcome is EdgeOutcome.OwnerDeleted or EdgeOutcome.OtherDeleted)
+            {
+                throw UserDeletedException.Of(outcome == EdgeOutcome.OwnerDeleted ? owner : other);
             }
 
             if (outbox is not null && outcome < EdgeOutcome.OwnerBlocks)
@@ -120,14 +127,14 @@ public sealed partial class EdgeStore(
 
     /// <summary>
     /// Applies several events to <paramref name="owner"/>'s rows in <paramref name="direction"/>, queued together so they
-    /// share commits; returns how many flipped an edge's state. Completes once every one has committed.
+    /// share commits; answers each event's outcome. Completes once every one has committed.
     /// </summary>
-    public Task<int> ApplyAllAsync(
+    public Task<EdgeOutcome[]> ApplyAllAsync(
         EdgeDirection direction, UserId owner, IEnumerable<(UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default) =>
         ApplyAllAsync(owner, events.Select(e => (direction, e.Other, e.State, e.EventAt)), cancellationToken);
 
     /// <summary>As the other overload, each event in a direction of its own.</summary>
-    public async Task<int> ApplyAllAsync(
+    public async Task<EdgeOutcome[]> ApplyAllAsync(
         UserId owner, IEnumerable<(EdgeDirection Direction, UserId Other, EdgeState State, DateTimeOffset EventAt)> events, CancellationToken cancellationToken = default)
     {
         var shard = shards.For(owner);
@@ -144,7 +151,7 @@ public sealed partial class EdgeStore(
                 edgeMetrics?.RecordWrites(direction, changed, ofDirection.Count - changed);
             }
 
-            return outcomes.Count(outcome => outcome == EdgeOutcome.Changed);
+            return outcomes;
         }
         catch (ShardUnavailableException exception)
         {

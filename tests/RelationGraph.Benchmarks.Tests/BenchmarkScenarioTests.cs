@@ -21,6 +21,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
         { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1"] },
         { "rpc", ["--duration", "0.3", "--silos", "1", "--concurrency", "2"] },
         { "relations", ["--rounds", "2", "--single-rounds", "1", "--edges", "2000"] },
+        { "deletion", ["--fans", "300", "--follows", "20", "--rounds", "1", "--page", "50"] },
     };
 
     [Theory]
@@ -42,6 +43,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
             "relbench" => await RelbenchBenchmark.RunAsync(arguments, token),
             "rpc" => await RoundTripBenchmark.RunAsync(arguments, token),
             "relations" => await RelationsBenchmark.RunAsync(arguments, token),
+            "deletion" => await DeletionBenchmark.RunAsync(arguments, token),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
         };
 

@@ -17,6 +17,7 @@ try
         "relations" => await RelationsBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "crawl" => await CrawlBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         "audit" => await AuditBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
+        "deletion" => await DeletionBenchmark.RunAsync(BenchmarkArguments.Parse(args[1..]), stop.Token),
         _ => Usage(),
     };
 }
@@ -55,6 +56,8 @@ static int Usage()
                     against RelationGraph's memory-pressure shedding under a heap bound
           audit     [--users 100000] [--edges 1000000] [--faults 1000] [--page 20000] [--duration 5]
                     unthrottled full scan vs a bare read; faults found and repaired; follows/s with the real-time check
+          deletion  [--fans 100000] [--follows 1000] [--rounds 2] [--page 1000]
+                    the erasure rate: a user deleted through the service vs the same walk in bare SQL
         """);
     return 2;
 }

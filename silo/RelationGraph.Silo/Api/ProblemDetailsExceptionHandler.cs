@@ -2,12 +2,13 @@ using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using RelationGraph.Abstractions;
+using RelationGraph.Abstractions.Deletion;
 
 namespace RelationGraph.Silo.Api;
 
 /// <summary>
 /// Maps failures to <c>application/problem+json</c>: bad input 400, an action refused by a block 403 (the target blocks
-/// the actor) or 409 (the actor blocks the target), a rate limit 429 and back-pressure 503 (both with <c>Retry-After</c>),
+/// the actor) or 409 (the actor blocks the target), a deleted user 410, a rate limit 429 and back-pressure 503 (both with <c>Retry-After</c>),
 /// an unreachable shard 503, a grain call that timed out 504, anything else 500 without internals.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
@@ -19,6 +20,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             RelationBlockedException { BlockedByTarget: true } blocked => (StatusCodes.Status403Forbidden, "Blocked", blocked.Message),
             RelationBlockedException blocking => (StatusCodes.Status409Conflict, "Unblock first", blocking.Message),
+            UserDeletedException deleted => (StatusCodes.Status410Gone, "User deleted", deleted.Message),
             ArgumentException argument => (StatusCodes.Status400BadRequest, "Invalid argument", argument.Message),
             RateLimitedException limited => (StatusCodes.Status429TooManyRequests, "Too many requests", limited.Message),
             ShardUnavailableException shard => (StatusCodes.Status503ServiceUnavailable, "Shard unavailable", shard.Message),

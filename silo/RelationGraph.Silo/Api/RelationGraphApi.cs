@@ -10,7 +10,8 @@ public static class RelationGraphApi
     {
         // Every endpoint mapped on this group answers bad input and outages as problem details, and documents so.
         var endpoints = root.MapGroup("").WithProblemResponses();
-        var users = endpoints.MapGroup("/v1/users/{userId}").WithTags("Users");
+        // A deleted user's lists, and relations to or from them, answer 410.
+        var users = endpoints.MapGroup("/v1/users/{userId}").WithTags("Users").ProducesProblem(StatusCodes.Status410Gone);
 
         users.MapPut("/following/{targetId}", (UserId userId, UserId targetId, IGrainFactory grains) =>
             grains.GetGrain<IFollowingGrain>(userId.Value).FollowAsync(targetId))
@@ -53,6 +54,7 @@ public static class RelationGraphApi
             .WithDescription("Whether userId follows otherId and whether otherId follows userId.");
 
         users.MapSocialApi();
+        endpoints.MapDeletionApi();
         endpoints.MapAuditApi();
         return root;
     }

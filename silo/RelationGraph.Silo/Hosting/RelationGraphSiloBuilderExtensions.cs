@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using RelationGraph.Client;
 using RelationGraph.Grains;
 using RelationGraph.Grains.Audit;
+using RelationGraph.Grains.Deletion;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
 using RelationGraph.Streams;
@@ -78,6 +79,8 @@ public static class RelationGraphSiloBuilderExtensions
         services.AddSingleton<RateLimitMetrics>();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeletionOptions>, DeletionOptionsValidator>();
+        services.AddOptions<DeletionOptions>().Bind(configuration.GetSection(DeletionOptions.SectionName)).ValidateOnStart();
 
         // Grain calls carry the caller's trace context, so a follow is one trace from the API to the fan write.
         silo.AddActivityPropagation();
