@@ -140,13 +140,7 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
 
     /// <inheritdoc />
     public Task<Counts> GetCountsAsync(UserId userId, CancellationToken cancellationToken = default) =>
-        CallAsync(async () =>
-        {
-            var following = Following(userId).GetFollowingCountAsync();
-            var fans = Fans(userId).GetFanCountAsync();
-            var friends = Social(userId).GetFriendCountAsync();
-            return new Counts(userId, await following, await fans) { Friends = await friends };
-        }, cancellationToken);
+        CallAsync(() => _cluster.GetGrain<ICountsGrain>(0).GetCountsAsync(userId), cancellationToken);
 
     /// <inheritdoc />
     public Task<Relation> GetRelationAsync(UserId userId, UserId otherId, CancellationToken cancellationToken = default)

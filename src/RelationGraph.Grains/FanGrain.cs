@@ -15,15 +15,21 @@ namespace RelationGraph.Grains;
 /// (the outbox in Stream mode, the replication feed in Cdc mode) delivers them here in batches.
 /// </summary>
 [ImplicitStreamSubscription(RedundancyOptions.FollowStream)]
-public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time, IOptions<ListCacheOptions> cacheOptions)
+public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider time, IOptions<ListCacheOptions> cacheOptions, ListCacheBudget cacheBudget)
     : Grain, IFanGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<FollowChanged>
 {
-    private readonly ListCache _cache = new(cacheOptions.Value, time);
+    private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, time);
     private DeletionCheck? _deletion;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
 
     private DeletionCheck Deletion => _deletion ??= new(store, Me);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _cache.Invalidate();
+        return Task.CompletedTask;
+    }
 
     public Task<bool> ApplyAsync(FollowChanged change)
     {

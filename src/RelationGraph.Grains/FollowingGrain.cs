@@ -17,11 +17,12 @@ public sealed class FollowingGrain(
     TimeProvider timeProvider,
     IOptions<RedundancyOptions> options,
     IOptions<ListCacheOptions> cacheOptions,
+    ListCacheBudget cacheBudget,
     IOptions<RateLimitOptions> rateLimitOptions,
     RateLimitMetrics rateLimitMetrics)
     : Grain, IFollowingGrain
 {
-    private readonly ListCache _cache = new(cacheOptions.Value, timeProvider);
+    private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, timeProvider);
     private readonly EventClock _clock = new(timeProvider);
     private SourceWrites? _writes;
     private UserRateLimiter? _rateLimiter;
@@ -34,6 +35,12 @@ public sealed class FollowingGrain(
     private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
 
     private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _cache.Invalidate();
+        return Task.CompletedTask;
+    }
 
     public Task<FollowResult> FollowAsync(UserId target) => ChangeAsync(target, EdgeState.Active);
 

@@ -8,12 +8,13 @@ namespace RelationGraph.Grains;
 /// it writes and again after the write committed (<see cref="WriteAsync{T}"/>), and a load that saw either keeps its
 /// answer to itself.
 /// </summary>
-internal sealed class ListCache(ListCacheOptions options, TimeProvider time)
+internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string? Cursor, int Limit), Cached<EdgePage>> _pages = [];
     private Cached<long>? _count;
     private long _version;
+    private long _reserved;
 
     public async Task<EdgePage> GetPageAsync(PageRequest page, Func<PageRequest, Task<EdgePage>> load)
     {
@@ -34,12 +35,22 @@ internal sealed class ListCache(ListCacheOptions options, TimeProvider time)
         {
             if (version == _version && options.TimeToLive > TimeSpan.Zero)
             {
-                if (_pages.Count >= options.MaxPages && !_pages.ContainsKey(key))
+                if (_pages.Remove(key, out var replaced))
                 {
-                    _pages.Clear();
+                    Release(replaced.Size);
+                }
+                else if (_pages.Count >= options.MaxPages)
+                {
+                    ForgetPages();
                 }
 
-                _pages[key] = new(loaded, time.GetTimestamp());
+                // Kept only within the silo's budget; a page that does not fit is still answered.
+                var size = ListCacheBudget.SizeOf(loaded);
+                if (budget.TryReserve(size))
+                {
+                    _reserved += size;
+                    _pages[key] = new(loaded, time.GetTimestamp(), size);
+                }
             }
         }
 
@@ -64,7 +75,7 @@ internal sealed class ListCache(ListCacheOptions options, TimeProvider time)
         {
             if (version == _version && options.TimeToLive > TimeSpan.Zero)
             {
-                _count = new(loaded, time.GetTimestamp());
+                _count = new(loaded, time.GetTimestamp(), 0);
             }
         }
 
@@ -85,18 +96,30 @@ internal sealed class ListCache(ListCacheOptions options, TimeProvider time)
         }
     }
 
-    /// <summary>Forgets everything and turns away the results of loads running now.</summary>
+    /// <summary>Forgets everything, giving its bytes back to the silo's budget, and turns away the results of loads running now.</summary>
     public void Invalidate()
     {
         lock (_lock)
         {
             _version++;
-            _pages.Clear();
+            ForgetPages();
             _count = null;
         }
     }
 
+    private void ForgetPages()
+    {
+        _pages.Clear();
+        Release(_reserved);
+    }
+
+    private void Release(long bytes)
+    {
+        _reserved -= bytes;
+        budget.Release(bytes);
+    }
+
     private bool IsFresh(long at) => time.GetElapsedTime(at) < options.TimeToLive;
 
-    private readonly record struct Cached<T>(T Value, long At);
+    private readonly record struct Cached<T>(T Value, long At, long Size);
 }

@@ -15,4 +15,10 @@ public sealed class ListCacheOptions
 
     /// <summary>The most pages one grain keeps (first pages of a few sizes, a few pages deep). Default 4.</summary>
     public int MaxPages { get; set; } = 4;
+
+    /// <summary>
+    /// The most bytes of pages that all user grains of a silo keep together (<see cref="ListCacheBudget"/>); pages beyond it
+    /// are served without being kept. Zero keeps no pages. Default 64 MiB.
+    /// </summary>
+    public long MaxBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -221,6 +221,28 @@ public sealed partial class EdgeStore(
             return await command.ExecuteScalarAsync(ct) is long count ? count : 0;
         }, cancellationToken);
 
+    /// <summary>
+    /// <paramref name="user"/>'s following, fan and friend counts in one query; throws <see cref="UserDeletedException"/> when
+    /// the user is deleted.
+    /// </summary>
+    public Task<Counts> GetCountsAsync(UserId user, CancellationToken cancellationToken = default) =>
+        shards.For(user).RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("""
+                SELECT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $1),
+                       coalesce(max(count) FILTER (WHERE direction = 1), 0),
+                       coalesce(max(count) FILTER (WHERE direction = 2), 0),
+                       coalesce(max(count) FILTER (WHERE direction = 7), 0)
+                FROM edge_counts WHERE owner_id = $1 AND direction IN (1, 2, 7)
+                """);
+            command.Parameters.Add(new() { Value = user.Value });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return reader.GetBoolean(0)
+                ? throw UserDeletedException.Of(user)
+                : new Counts(user, reader.GetInt64(1), reader.GetInt64(2)) { Friends = reader.GetInt64(3) };
+        }, cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

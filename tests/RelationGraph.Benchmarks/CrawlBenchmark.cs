@@ -22,20 +22,33 @@ internal static class CrawlBenchmark
         var concurrency = arguments.Int("concurrency", 64);
         var boundMebibytes = arguments.Int("bound-mb", 512, minimum: 64);
         var output = arguments.Text("out");
+        var phases = (arguments.Text("phases") ?? "unbounded,bounded").Split(',');
         arguments.RejectUnknown();
+        if (phases.Except(["unbounded", "bounded"]).FirstOrDefault() is { } unknown)
+        {
+            throw new UsageException($"unknown crawl phase '{unknown}': use unbounded, bounded or both.");
+        }
 
         await using var server = await BenchmarkServer.StartAsync("crawl", null, cancellationToken);
-        var unbounded = await RunPhaseAsync(
-            server, "unbounded", users, concurrency, null,
-            new Dictionary<string, string?> { [$"{RelationGraphSiloBuilderExtensions.GrainCollectionSectionName}:EnableActivationSheddingOnMemoryPressure"] = "false" },
-            null, cancellationToken);
-        var bounded = await RunPhaseAsync(
-            server, "bounded", users, concurrency, boundMebibytes, null,
-            new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = ((long)boundMebibytes * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture) },
-            cancellationToken);
+        var results = new List<CrawlPhase>();
+        if (phases.Contains("unbounded"))
+        {
+            results.Add(await RunPhaseAsync(
+                server, "unbounded", users, concurrency, null,
+                new Dictionary<string, string?> { [$"{RelationGraphSiloBuilderExtensions.GrainCollectionSectionName}:EnableActivationSheddingOnMemoryPressure"] = "false" },
+                null, cancellationToken));
+        }
 
-        Print([unbounded, bounded]);
-        await JsonLines.AppendAsync(output, "crawl", [unbounded, bounded], cancellationToken);
+        if (phases.Contains("bounded"))
+        {
+            results.Add(await RunPhaseAsync(
+                server, "bounded", users, concurrency, boundMebibytes, null,
+                new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = ((long)boundMebibytes * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture) },
+                cancellationToken));
+        }
+
+        Print(results);
+        await JsonLines.AppendAsync(output, "crawl", results, cancellationToken);
         return 0;
     }
 

@@ -51,7 +51,7 @@ static int Usage()
                     heap and RSS per following and per fan grain activation, on an in-process silo
           relations [--rounds 20] [--single-rounds 3] [--edges 100000]
                     a batch relation check of 1,000 users vs 1,000 single checks vs Npgsql; a common-following page
-          crawl     [--users 1000000] [--concurrency 64] [--bound-mb 512]
+          crawl     [--users 1000000] [--concurrency 64] [--bound-mb 512] [--phases unbounded,bounded]
                     one read and one follow for each of --users distinct users; silo RSS over time, Orleans' defaults
                     against RelationGraph's memory-pressure shedding under a heap bound
           audit     [--users 100000] [--edges 1000000] [--faults 1000] [--page 20000] [--duration 5]

@@ -37,15 +37,10 @@ public static class RelationGraphApi
             .WithSummary("List a user's fans")
             .WithDescription("One page of the users following userId, newest first; pass nextCursor as cursor for the next page.");
 
-        users.MapGet("/counts", async (UserId userId, IGrainFactory grains) =>
-        {
-            var following = grains.GetGrain<IFollowingGrain>(userId.Value).GetFollowingCountAsync();
-            var fans = grains.GetGrain<IFanGrain>(userId.Value).GetFanCountAsync();
-            var friends = grains.GetGrain<ISocialGrain>(userId.Value).GetFriendCountAsync();
-            return new Counts(userId, await following, await fans) { Friends = await friends };
-        })
+        users.MapGet("/counts", (UserId userId, IGrainFactory grains) => grains.GetGrain<ICountsGrain>(0).GetCountsAsync(userId))
             .WithName("GetCounts")
-            .WithSummary("Count a user's following, fans and friends");
+            .WithSummary("Count a user's following, fans and friends")
+            .WithDescription("Read from the user's shard without activating the user's grains.");
 
         users.MapGet("/relations/{otherId}", (UserId userId, UserId otherId, IGrainFactory grains) =>
             grains.GetGrain<IFollowingGrain>(userId.Value).GetRelationAsync(otherId))

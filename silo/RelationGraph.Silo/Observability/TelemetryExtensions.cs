@@ -66,7 +66,7 @@ public static class TelemetryExtensions
 
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(FanMetrics.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, RateLimitMetrics.MeterName, AuditMetrics.MeterName, OrleansMeter)
+            metrics.AddMeter(FanMetrics.MeterName, ListCacheBudget.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, RateLimitMetrics.MeterName, AuditMetrics.MeterName, OrleansMeter)
                 .AddNpgsqlInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()

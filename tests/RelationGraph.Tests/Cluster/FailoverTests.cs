@@ -67,7 +67,7 @@ public sealed class FailoverTests(PostgresFixture postgres)
         var detection = clock.Elapsed;
 
         Assert.True(detection < TimeSpan.FromSeconds(10), $"detection took {detection}");
-        Assert.Equal(1, (await client.GetCountsAsync(user, Token)).Following);
+        Assert.Equal([new UserId(999_999)], (await client.GetFollowingAsync(user, cancellationToken: Token)).Items.Select(e => e.UserId));
         var host = Assert.Single(await HostsOfAsync(cluster, FollowingGrain(cluster, user)));
         Assert.NotEqual(victim.SiloAddress, host);
         Assert.Contains(host, cluster.Silos.Select(s => s.SiloAddress));

@@ -38,6 +38,10 @@ public sealed class UserDeletionResumeTests(PostgresFixture postgres) : IDisposa
         var host = statistics.Single(s => s.GrainId.Type.ToString()!.Contains("userdeletion", StringComparison.OrdinalIgnoreCase)).SiloAddress;
         var halfway = await cluster.Client.GetGrain<IUserDeletionGrain>(star.Value).GetAsync();
         Assert.Equal(UserDeletionState.Deleting, halfway!.State);
+        var newcomer = new UserId(3_000_000);
+        await Assert.ThrowsAsync<UserDeletedException>(() => cluster.Client.GetGrain<IFanGrain>(star.Value).GetFansAsync(new PageRequest(10)));
+        await Assert.ThrowsAsync<UserDeletedException>(() => cluster.Client.GetGrain<IFollowingGrain>(newcomer.Value).FollowAsync(star));
+        await Assert.ThrowsAsync<UserDeletedException>(() => cluster.Client.GetGrain<ISocialGrain>(star.Value).BlockAsync(newcomer));
         await cluster.KillSiloAsync(cluster.Silos.Single(s => s.SiloAddress.Equals(host)), Token);
 
         var deleted = await cluster.WaitForDeletionAsync(star, Token);

@@ -44,6 +44,7 @@ public sealed class UserDeletionTests(PostgresFixture postgres)
         Assert.Equal(1, await Social(cluster, e).GetFriendCountAsync());
 
         var started = await Deletion(cluster, u).DeleteAsync();
+        await Assert.ThrowsAsync<UserDeletedException>(() => Following(cluster, u).GetFollowingAsync(new PageRequest(10)));
         var again = await Deletion(cluster, u).DeleteAsync();
         var deleted = await cluster.WaitForDeletionAsync(u, Token);
 

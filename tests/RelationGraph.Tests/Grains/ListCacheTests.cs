@@ -1,12 +1,58 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RelationGraph.Abstractions;
 using RelationGraph.Grains;
 
 namespace RelationGraph.Tests.Grains;
 
-public sealed class ListCacheTests
+public sealed class ListCacheTests : IDisposable
 {
     private readonly ManualTime _time = new();
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private int _loads;
+
+    [Fact]
+    public async Task A_page_beyond_the_silos_budget_is_answered_but_not_kept_until_another_cache_gives_bytes_back()
+    {
+        var onePage = ListCacheBudget.SizeOf(await LoadAsync(new PageRequest(50)));
+        var budget = NewBudget(maxBytes: onePage);
+        var (first, second) = (NewCache(budget: budget), NewCache(budget: budget));
+
+        await first.GetPageAsync(new PageRequest(50), LoadAsync);
+        await second.GetPageAsync(new PageRequest(50), LoadAsync);
+        await second.GetPageAsync(new PageRequest(50), LoadAsync);
+        Assert.Equal(4, _loads);
+        Assert.Equal(onePage, budget.Bytes);
+
+        first.Invalidate();
+        Assert.Equal(0, budget.Bytes);
+        await second.GetPageAsync(new PageRequest(50), LoadAsync);
+        await second.GetPageAsync(new PageRequest(50), LoadAsync);
+
+        Assert.Equal(5, _loads);
+        Assert.Equal(onePage, budget.Bytes);
+    }
+
+    [Fact]
+    public async Task Replacing_and_evicting_pages_gives_their_bytes_back()
+    {
+        var budget = NewBudget(maxBytes: 1_000_000);
+        var cache = NewCache(timeToLive: TimeSpan.FromSeconds(1), maxPages: 2, budget: budget);
+
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await cache.GetPageAsync(new PageRequest(50), LoadAsync);
+        var one = budget.Bytes;
+        await cache.GetPageAsync(new PageRequest(10), LoadAsync);
+        await cache.GetPageAsync(new PageRequest(20), LoadAsync);
+
+        Assert.Equal(one, budget.Bytes);
+        await cache.WriteAsync(() => Task.FromResult(true));
+        Assert.Equal(0, budget.Bytes);
+    }
+
+    public void Dispose() => _metrics.Dispose();
 
     [Fact]
     public async Task A_fresh_page_is_served_without_loading()
@@ -114,8 +160,11 @@ public sealed class ListCacheTests
         Assert.Equal(2, _loads);
     }
 
-    private ListCache NewCache(TimeSpan? timeToLive = null, int maxPages = 4) =>
-        new(new ListCacheOptions { TimeToLive = timeToLive ?? TimeSpan.FromSeconds(30), MaxPages = maxPages }, _time);
+    private ListCache NewCache(TimeSpan? timeToLive = null, int maxPages = 4, ListCacheBudget? budget = null) =>
+        new(new ListCacheOptions { TimeToLive = timeToLive ?? TimeSpan.FromSeconds(30), MaxPages = maxPages }, budget ?? NewBudget(long.MaxValue / 2), _time);
+
+    private ListCacheBudget NewBudget(long maxBytes) =>
+        new(Options.Create(new ListCacheOptions { MaxBytes = maxBytes }), _metrics.GetRequiredService<IMeterFactory>());
 
     private Task<EdgePage> LoadAsync(PageRequest page)
     {

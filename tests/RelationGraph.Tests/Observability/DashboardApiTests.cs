@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Tests.Fixtures;
 using RelationGraph.Tests.Redundancy;
@@ -81,6 +82,20 @@ public sealed class DashboardApiTests(SiloFixture silo, PostgresFixture postgres
         // The follows activated both grains on the one silo.
         Assert.StartsWith("S127.0.0.1:", root.GetProperty("followingGrainSilo").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("S127.0.0.1:", root.GetProperty("fanGrainSilo").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_counts_read_activates_none_of_the_users_grains()
+    {
+        var (user, fan) = (silo.NewUser(), silo.NewUser());
+        var store = silo.Factory.Services.GetRequiredService<EdgeStore>();
+        await store.ApplyAsync(EdgeDirection.Fans, user, fan, EdgeState.Active, DateTimeOffset.UtcNow, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, (await silo.Client.CountsAsync(user)).Fans);
+        using var lookup = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/users/{user}"));
+
+        Assert.Equal(JsonValueKind.Null, lookup.RootElement.GetProperty("followingGrainSilo").ValueKind);
+        Assert.Equal(JsonValueKind.Null, lookup.RootElement.GetProperty("fanGrainSilo").ValueKind);
     }
 
     [Fact]
