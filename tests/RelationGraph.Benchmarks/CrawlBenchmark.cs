@@ -144,7 +144,7 @@ internal static class CrawlBenchmark
 
         timeline.Print();
         Console.WriteLine();
-        Console.WriteLine("Each user: its counts read (activating its following, fan and social grains), then one follow of the next user, through the client SDK; " +
+        Console.WriteLine("Each user: its counts read (by the stateless counts worker, from the shard: no grain of the user activated), then one follow of the next user, through the client SDK; " +
             "1 silo process (4 shards, Stream), a fresh one and fresh databases per row. RSS: /proc/PID/status of the silo process, sampled every second; " +
             "RSS per active user: (RSS at end - RSS idle) / the active users' grains at the end. " +
             "The bound is the managed heap's (DOTNET_GCHeapHardLimit); Orleans sheds activations when the GC's committed memory passes 70 % of it (RelationGraph's default), down to 55 %, " +

@@ -61,6 +61,9 @@ internal static class RelbenchBenchmark
         var next = 0;
         var backlog = BacklogSampler.Start(shards);
 
+        var progress = new ConsoleProgress($"relbench: {mode}, follows of one user at {concurrency} caller(s)", follows);
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pagesDuringLoad = ReadWhileAsync(() => client.GetFansAsync(celebrity, new PageRequest(50), cancellationToken), writing.Token);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -70,9 +73,13 @@ internal static class RelbenchBenchmark
                 var start = Stopwatch.GetTimestamp();
                 await client.FollowAsync(new UserId(celebrity.Value + i), celebrity, cancellationToken);
                 acks.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                progress.Report(i);
             }
         }, cancellationToken)));
         var writeTime = clock.Elapsed;
+        progress.Complete();
+        await writing.CancelAsync();
+        var fanPagesDuringLoad = await pagesDuringLoad;
         while ((await client.GetCountsAsync(celebrity, cancellationToken)).Fans < follows)
         {
             await Task.Delay(5, cancellationToken);
@@ -92,7 +99,23 @@ internal static class RelbenchBenchmark
             Percentiles.Of(ackSorted, 0.50), Percentiles.Of(ackSorted, 0.95), Percentiles.Of(ackSorted, 0.99),
             Percentiles.Of(landingSorted, 0.50), Percentiles.Of(landingSorted, 0.99), landingSorted.Count == 0 ? double.NaN : landingSorted[^1],
             peakDepth, drain.TotalMilliseconds,
+            Percentiles.Of(fanPagesDuringLoad, 0.50), Percentiles.Of(fanPagesDuringLoad, 0.99),
             Percentiles.Of(fanPages, 0.50), Percentiles.Of(fanPages, 0.99), Percentiles.Of(followingPages, 0.50), Percentiles.Of(followingPages, 0.99));
+    }
+
+    /// <summary>One reader, back to back, until <paramref name="stop"/>: the latencies of <paramref name="read"/>, sorted.</summary>
+    private static async Task<List<double>> ReadWhileAsync(Func<Task<EdgePage>> read, CancellationToken stop)
+    {
+        var latencies = new List<double>();
+        while (!stop.IsCancellationRequested)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await read();
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        return latencies;
     }
 
     private static async Task<List<double>> SamplePagesAsync(int samples, Func<Random, Task<int>> read)
@@ -122,6 +145,8 @@ internal static class RelbenchBenchmark
         Row("landing lag max ms", r => r.LandingMax, "0.0");
         Row("peak queue depth", r => r.PeakQueueDepth, "N0");
         Row("drain after last ack ms", r => r.DrainMilliseconds, "0");
+        Row("fans page-50 p50 ms during the load", r => r.FansPageDuringLoadP50, "0.000");
+        Row("fans page-50 p99 ms during the load", r => r.FansPageDuringLoadP99, "0.000");
         Row("fans page-50 p50 ms", r => r.FansPageP50, "0.000");
         Row("fans page-50 p99 ms", r => r.FansPageP99, "0.000");
         Row("following page-50 p50 ms", r => r.FollowingPageP50, "0.000");
@@ -137,5 +162,6 @@ internal static class RelbenchBenchmark
         double AckP50, double AckP95, double AckP99,
         double LandingP50, double LandingP99, double LandingMax,
         long PeakQueueDepth, double DrainMilliseconds,
+        double FansPageDuringLoadP50, double FansPageDuringLoadP99,
         double FansPageP50, double FansPageP99, double FollowingPageP50, double FollowingPageP99);
 }

@@ -49,13 +49,22 @@ public sealed partial class UserDeletionGrain(
             await state.WriteStateAsync();
             await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumePeriod, options.Value.ResumePeriod);
             LogStarted(logger, Me.Value, Progress.Total);
-
-            // The marks before the answer: once a deletion is acknowledged, every read of the user's lists and every
-            // relation to or from them is refused. Should a shard be down, the reminder marks it later.
-            await StepAsync(CancellationToken.None);
         }
 
-        StartTimerIfRunning();
+        try
+        {
+            // The marks before the answer: once a deletion is acknowledged, every read of the user's lists and every
+            // relation to or from them is refused. Should a shard be down, the call fails and the timer keeps trying.
+            if (Progress.Phase == DeletionPhase.Marking)
+            {
+                await StepAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            StartTimerIfRunning();
+        }
+
         return View();
     }
 

@@ -99,36 +99,15 @@ BEGIN
 END
 $$;
 
--- The erasure's deletes leave no row in the change log: it would keep whom the user followed. The setting is local to
--- the erasure's own transactions.
-CREATE OR REPLACE FUNCTION log_edge_change() RETURNS trigger
-LANGUAGE plpgsql
-SET plan_cache_mode = force_generic_plan AS $$
-DECLARE
-    r edges%ROWTYPE;
-BEGIN
-    IF current_setting('relationgraph.erasing', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-    IF r.direction = 1 THEN
-        INSERT INTO edge_changes (follower_id, followee_id, direction) VALUES (r.owner_id, r.other_id, 1);
-    ELSE
-        INSERT INTO edge_changes (follower_id, followee_id, direction) VALUES (r.other_id, r.owner_id, r.direction);
-    END IF;
-    RETURN NULL;
-END
-$$;
-
 -- Deletes every row, in every direction, that the given owners hold about p_user on this shard (the other users' copies
--- of their relations with a deleted user), and takes the active ones out of the owners' counts. Idempotent.
+-- of their relations with a deleted user), and takes the active ones out of the owners' counts. Idempotent. The change
+-- log's rows for these deletes are dropped in the same transaction: they would keep whom the user related to.
 CREATE FUNCTION erase_rows_about(p_user bigint, p_owners bigint[])
 RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     erased integer;
 BEGIN
-    PERFORM set_config('relationgraph.erasing', 'on', true);
     WITH gone AS (
         DELETE FROM edges e
         USING unnest(p_owners) AS o(id), generate_series(1, 9) AS d(direction)
@@ -139,24 +118,24 @@ BEGIN
         FROM (SELECT owner_id, direction, count(*) AS n FROM gone WHERE state = 1 GROUP BY owner_id, direction) g
         WHERE c.owner_id = g.owner_id AND c.direction = g.direction)
     SELECT count(*) INTO erased FROM gone;
-    PERFORM set_config('relationgraph.erasing', 'off', true);
+    DELETE FROM edge_changes WHERE xid = pg_current_xact_id();
     RETURN erased;
 END
 $$;
 
--- Deletes p_user's own rows, every direction, about the given others. Its counts go at the end of the erasure.
+-- Deletes p_user's own rows, every direction, about the given others, without a trace in the change log. Its counts go at
+-- the end of the erasure.
 CREATE FUNCTION erase_own_rows(p_user bigint, p_others bigint[])
 RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     erased integer;
 BEGIN
-    PERFORM set_config('relationgraph.erasing', 'on', true);
     DELETE FROM edges e
     USING unnest(p_others) AS o(id), generate_series(1, 9) AS d(direction)
     WHERE e.owner_id = p_user AND e.direction = d.direction AND e.other_id = o.id;
     GET DIAGNOSTICS erased = ROW_COUNT;
-    PERFORM set_config('relationgraph.erasing', 'off', true);
+    DELETE FROM edge_changes WHERE xid = pg_current_xact_id();
     RETURN erased;
 END
 $$;
