@@ -81,6 +81,7 @@ public static class RelationGraphSiloBuilderExtensions
         services.AddSingleton<RateLimitMetrics>();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<DeletionMetrics>();
         services.AddSingleton<IValidateOptions<DeletionOptions>, DeletionOptionsValidator>();
         services.AddOptions<DeletionOptions>().Bind(configuration.GetSection(DeletionOptions.SectionName)).ValidateOnStart();
 

@@ -6,6 +6,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using RelationGraph.Grains;
 using RelationGraph.Grains.Audit;
+using RelationGraph.Grains.Deletion;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
 
@@ -66,7 +67,7 @@ public static class TelemetryExtensions
 
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(FanMetrics.MeterName, ListCacheBudget.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, RateLimitMetrics.MeterName, AuditMetrics.MeterName, OrleansMeter)
+            metrics.AddMeter(FanMetrics.MeterName, ListCacheBudget.MeterName, StreamMetrics.MeterName, EdgeMetrics.MeterName, RateLimitMetrics.MeterName, AuditMetrics.MeterName, DeletionMetrics.MeterName, OrleansMeter)
                 .AddNpgsqlInstrumentation()
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()

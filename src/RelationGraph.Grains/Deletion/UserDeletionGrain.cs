@@ -17,6 +17,7 @@ namespace RelationGraph.Grains.Deletion;
 public sealed partial class UserDeletionGrain(
     [PersistentState("user-deletion", AuditOptions.GrainStorageName)] IPersistentState<UserDeletionProgress> state,
     EdgeStore store,
+    DeletionMetrics metrics,
     IOptions<DeletionOptions> options,
     TimeProvider time,
     ILogger<UserDeletionGrain> logger)
@@ -124,6 +125,7 @@ public sealed partial class UserDeletionGrain(
             _timer?.Dispose();
             _timer = null;
             await UnregisterResumeReminderAsync();
+            metrics.RecordFinished();
             LogFinished(logger, Me.Value, Progress.Removed, (Progress.FinishedAt - Progress.StartedAt)?.TotalSeconds ?? 0);
         }
     }
@@ -196,7 +198,9 @@ public sealed partial class UserDeletionGrain(
                 return;
             }
 
-            p.Removed += await store.EraseRelationsAsync(Me, rows.Select(r => r.Other).Distinct().ToList(), cancellationToken);
+            var removed = await store.EraseRelationsAsync(Me, rows.Select(r => r.Other).Distinct().ToList(), cancellationToken);
+            p.Removed += removed;
+            metrics.RecordRemoved(removed);
             (p.AfterDirection, p.AfterOther) = rows[^1];
         }
     }

@@ -43,6 +43,33 @@ public sealed class MetricsEndpointTests(SiloProcessFixture silo) : IClassFixtur
         Assert.Contains(after.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_deletion_moves_the_deletion_counters_and_the_list_cache_gauge_is_exported()
+    {
+        var (user, fan, followed) = (silo.NewUser(), silo.NewUser(), silo.NewUser());
+        await silo.Client.FollowAsync(fan, user);
+        await silo.Client.FollowAsync(user, followed);
+        await silo.Client.FollowingAsync(followed);
+        var before = await ScrapeAsync(silo.Client);
+
+        using (var started = await silo.Client.DeleteAsync($"/v1/users/{user}", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        }
+
+        var after = await Eventually.ValueAsync(
+            _ => ScrapeAsync(silo.Client),
+            now => now.Sum("relationgraph_deletion_finished_total") > before.Sum("relationgraph_deletion_finished_total"),
+            TimeSpan.FromSeconds(30),
+            "the deletion to finish",
+            TestContext.Current.CancellationToken);
+
+        // The user's rows: the following row, and the fan row of the follower.
+        Assert.Equal(2, after.Sum("relationgraph_deletion_rows_removed_total") - before.Sum("relationgraph_deletion_rows_removed_total"));
+        Assert.Equal(1, after.Sum("relationgraph_deletion_finished_total") - before.Sum("relationgraph_deletion_finished_total"));
+        Assert.Equal("gauge", after.Types["relationgraph_list_cache_bytes"]);
+    }
+
     internal static async Task<PrometheusText> ScrapeAsync(HttpClient client)
     {
         using var response = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
