@@ -47,7 +47,7 @@ public sealed class FanGrain(EdgeStore store, FanMetrics metrics, TimeProvider t
         return ApplyAllCoreAsync(changes, traceParent: null);
     }
 
-    public Task<EdgePage> GetFansAsync(PageRequest page) => Deletion.ReadAsync(() => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p)));
+    public Task<EdgePage> GetFansAsync(PageRequest page) => Deletion.ReadPageAsync(check => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p, check)));
 
     public Task<long> GetFanCountAsync() => Deletion.ReadAsync(() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me)));
 

@@ -47,7 +47,7 @@ public sealed class FollowingGrain(
     public Task<FollowResult> UnfollowAsync(UserId target) => ChangeAsync(target, EdgeState.Removed);
 
     public Task<EdgePage> GetFollowingAsync(PageRequest page) =>
-        Deletion.ReadAsync(() => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Following, Me, p)));
+        Deletion.ReadPageAsync(check => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Following, Me, p, check)));
 
     public Task<long> GetFollowingCountAsync() => Deletion.ReadAsync(() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Following, Me)));
 

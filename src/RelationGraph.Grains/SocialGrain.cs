@@ -110,16 +110,16 @@ public sealed class SocialGrain(
         return new BlockResult(Me, other, Blocked: false, changed);
     }
 
-    public Task<EdgePage> GetFriendsAsync(PageRequest page) => Deletion.ReadAsync(() => store.GetPageAsync(EdgeDirection.Friends, Me, page));
+    public Task<EdgePage> GetFriendsAsync(PageRequest page) => Deletion.ReadPageAsync(check => store.GetPageAsync(EdgeDirection.Friends, Me, page, check));
 
-    public Task<EdgePage> GetFriendRequestsAsync(FriendRequestDirection direction, PageRequest page) => Deletion.ReadAsync(() => direction switch
+    public Task<EdgePage> GetFriendRequestsAsync(FriendRequestDirection direction, PageRequest page) => Deletion.ReadPageAsync(check => direction switch
     {
-        FriendRequestDirection.Incoming => store.GetPageAsync(EdgeDirection.RequestsIn, Me, page),
-        FriendRequestDirection.Outgoing => store.GetPageAsync(EdgeDirection.RequestsOut, Me, page),
+        FriendRequestDirection.Incoming => store.GetPageAsync(EdgeDirection.RequestsIn, Me, page, check),
+        FriendRequestDirection.Outgoing => store.GetPageAsync(EdgeDirection.RequestsOut, Me, page, check),
         _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "direction must be incoming or outgoing."),
     });
 
-    public Task<EdgePage> GetBlocksAsync(PageRequest page) => Deletion.ReadAsync(() => store.GetPageAsync(EdgeDirection.Blocking, Me, page));
+    public Task<EdgePage> GetBlocksAsync(PageRequest page) => Deletion.ReadPageAsync(check => store.GetPageAsync(EdgeDirection.Blocking, Me, page, check));
 
     public Task<long> GetFriendCountAsync() => Deletion.ReadAsync(() => store.GetCountAsync(EdgeDirection.Friends, Me));
 

@@ -10,11 +10,13 @@ public sealed partial class EdgeStore
     /// <summary>The shards, for the erasure's per-shard steps.</summary>
     public ShardSet Shards => shards;
 
+    private const string IsDeletedSql = "SELECT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $1)";
+
     /// <summary>Whether <paramref name="user"/> is marked deleted (its erasure started), read on the user's own shard.</summary>
     public Task<bool> IsDeletedAsync(UserId user, CancellationToken cancellationToken = default) =>
         shards.For(user).RunAsync(async (dataSource, ct) =>
         {
-            await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM erased_users WHERE user_id = $1)");
+            await using var command = dataSource.CreateCommand(IsDeletedSql);
             command.Parameters.Add(new() { Value = user.Value });
             return (bool)(await command.ExecuteScalarAsync(ct))!;
         }, cancellationToken);

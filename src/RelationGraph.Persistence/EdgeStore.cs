@@ -175,15 +175,26 @@ public sealed partial class EdgeStore(
                 : null;
         }, cancellationToken);
 
-    /// <summary>A page of <paramref name="owner"/>'s active edges in <paramref name="direction"/>, newest first.</summary>
-    public Task<EdgePage> GetPageAsync(EdgeDirection direction, UserId owner, PageRequest page, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A page of <paramref name="owner"/>'s active edges in <paramref name="direction"/>, newest first. With
+    /// <paramref name="checkDeleted"/>, whether the owner is deleted is read in the same round trip, and a deleted owner
+    /// throws <see cref="UserDeletedException"/>.
+    /// </summary>
+    public Task<EdgePage> GetPageAsync(EdgeDirection direction, UserId owner, PageRequest page, bool checkDeleted = false, CancellationToken cancellationToken = default)
     {
         page.Validate();
         var list = ListName(direction);
         var after = page.Cursor is null ? (PageCursor?)null : _cursors.Open(list, owner, page.Cursor);
         return shards.For(owner).RunAsync(async (dataSource, ct) =>
         {
-            await using var command = dataSource.CreateCommand(after is null ? FirstPageSql : NextPageSql);
+            await using var batch = dataSource.CreateBatch();
+            if (checkDeleted)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(IsDeletedSql) { Parameters = { new() { Value = owner.Value } } });
+            }
+
+            var command = new NpgsqlBatchCommand(after is null ? FirstPageSql : NextPageSql);
+            batch.BatchCommands.Add(command);
             command.Parameters.Add(new() { Value = owner.Value });
             command.Parameters.Add(new() { Value = (short)direction });
             command.Parameters.Add(new() { Value = page.Limit + 1 });
@@ -193,8 +204,19 @@ public sealed partial class EdgeStore(
                 command.Parameters.Add(new() { Value = cursor.OtherId });
             }
 
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (checkDeleted)
+            {
+                await reader.ReadAsync(ct);
+                if (reader.GetBoolean(0))
+                {
+                    throw UserDeletedException.Of(owner);
+                }
+
+                await reader.NextResultAsync(ct);
+            }
+
             var items = new List<Edge>(Math.Min(page.Limit + 1, 64));
-            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 items.Add(new Edge(new UserId(reader.GetInt64(0)), reader.GetFieldValue<DateTimeOffset>(1)));

@@ -168,21 +168,9 @@ internal static class AuditCluster
                     }
                 }
             }
-
-            await using (var command = new NpgsqlCommand("""
-                SELECT coalesce(a.owner_id, c.owner_id), coalesce(a.direction, c.direction), coalesce(a.n, 0), c.count
-                FROM (SELECT owner_id, direction, count(*) FILTER (WHERE state = 1) AS n FROM edges GROUP BY 1, 2) a
-                FULL JOIN edge_counts c ON c.owner_id = a.owner_id AND c.direction = a.direction
-                WHERE coalesce(a.n, 0) <> coalesce(c.count, 0)
-                """, connection))
-            await using (var reader = await command.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    problems.Add($"count of {reader.GetInt64(0)} direction {reader.GetInt16(1)}: {(reader.IsDBNull(3) ? "none" : reader.GetInt64(3))} stored, {reader.GetInt64(2)} rows");
-                }
-            }
         }
+
+        problems.AddRange(await cluster.Shards().CountDriftsAsync(ct));
 
         foreach (var (pair, (state, at)) in following.Where(f => f.Value.Item1 == 1))
         {

@@ -37,7 +37,7 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Equal(pairs.Count(p => p.Followee == user), await storage.Edges.GetCountAsync(EdgeDirection.Fans, id, Token));
         }
 
-        var fans = await storage.Edges.GetPageAsync(EdgeDirection.Fans, new UserId(celebrity.Key), new PageRequest(PageRequest.MaxLimit), Token);
+        var fans = await storage.Edges.GetPageAsync(EdgeDirection.Fans, new UserId(celebrity.Key), new PageRequest(PageRequest.MaxLimit), cancellationToken: Token);
         Assert.Equal(Math.Min(PageRequest.MaxLimit, celebrity.Count()), fans.Items.Count);
         Assert.All(fans.Items, f => Assert.Contains((f.UserId.Value, celebrity.Key), pairs));
     }

@@ -73,8 +73,8 @@ internal sealed class FollowWorkload
             var expectedFollowing = Follows.Where(f => f.Follower == user).Select(f => f.Followee).Order().ToList();
             var expectedFans = Follows.Where(f => f.Followee == user).Select(f => f.Follower).Order().ToList();
 
-            Assert.Equal(expectedFollowing, (await store.GetPageAsync(EdgeDirection.Following, user, all, cancellationToken)).Items.Select(i => i.UserId).Order());
-            Assert.Equal(expectedFans, (await store.GetPageAsync(EdgeDirection.Fans, user, all, cancellationToken)).Items.Select(i => i.UserId).Order());
+            Assert.Equal(expectedFollowing, (await store.GetPageAsync(EdgeDirection.Following, user, all, cancellationToken: cancellationToken)).Items.Select(i => i.UserId).Order());
+            Assert.Equal(expectedFans, (await store.GetPageAsync(EdgeDirection.Fans, user, all, cancellationToken: cancellationToken)).Items.Select(i => i.UserId).Order());
             Assert.Equal(expectedFollowing.Count, await store.GetCountAsync(EdgeDirection.Following, user, cancellationToken));
             Assert.Equal(expectedFans.Count, await store.GetCountAsync(EdgeDirection.Fans, user, cancellationToken));
 

@@ -56,11 +56,11 @@ public sealed class SplitBrainTests(PostgresFixture postgres)
 
         var store = FailoverTests.Store(left);
         var all = new PageRequest(PageRequest.MaxLimit);
-        var following = (await store.GetPageAsync(EdgeDirection.Following, user, all, Token)).Items.Select(i => i.UserId).ToHashSet();
+        var following = (await store.GetPageAsync(EdgeDirection.Following, user, all, cancellationToken: Token)).Items.Select(i => i.UserId).ToHashSet();
         Assert.Equal(following.Count, await store.GetCountAsync(EdgeDirection.Following, user, Token));
         foreach (var target in targets)
         {
-            var fans = (await store.GetPageAsync(EdgeDirection.Fans, target, all, Token)).Items.Select(i => i.UserId).ToList();
+            var fans = (await store.GetPageAsync(EdgeDirection.Fans, target, all, cancellationToken: Token)).Items.Select(i => i.UserId).ToList();
             Assert.Equal(following.Contains(target) ? new List<UserId> { user } : [], fans);
             Assert.Equal(fans.Count, await store.GetCountAsync(EdgeDirection.Fans, target, Token));
         }

@@ -35,27 +35,6 @@ internal static class DeletionChecks
         return traces;
     }
 
-    /// <summary>Every stored count that differs from the active rows it counts, on every shard; empty when all are exact.</summary>
-    public static async Task<List<string>> CountDriftsAsync(ShardSet shards, CancellationToken cancellationToken)
-    {
-        var drifts = new List<string>();
-        foreach (var shard in shards.All)
-        {
-            var rows = await shard.ScalarAsync<string>("""
-                SELECT coalesce(string_agg(format('%s/%s: stored %s, rows %s', owner_id, direction, coalesce(c.count, 0), coalesce(r.n, 0)), '; '), '')
-                FROM edge_counts c
-                FULL JOIN (SELECT owner_id, direction, count(*) AS n FROM edges WHERE state = 1 GROUP BY owner_id, direction) r USING (owner_id, direction)
-                WHERE coalesce(c.count, 0) <> coalesce(r.n, 0)
-                """, cancellationToken);
-            if (rows.Length > 0)
-            {
-                drifts.Add($"shard {shard.Name}: {rows}");
-            }
-        }
-
-        return drifts;
-    }
-
     /// <summary>Waits for <paramref name="user"/>'s deletion to finish, across the loss of its silo.</summary>
     public static async Task<UserDeletion> WaitForDeletionAsync(this TestCluster cluster, UserId user, CancellationToken cancellationToken) =>
         (await Eventually.ValueAsync(

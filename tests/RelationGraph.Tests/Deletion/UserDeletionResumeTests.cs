@@ -48,7 +48,7 @@ public sealed class UserDeletionResumeTests(PostgresFixture postgres) : IDisposa
 
         Assert.Equal(started.Total, deleted.Removed);
         Assert.Empty(await DeletionChecks.TracesOfAsync(cluster.Shards(), star, Token));
-        Assert.Empty(await DeletionChecks.CountDriftsAsync(cluster.Shards(), Token));
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
         foreach (var shard in cluster.Shards().All)
         {
             // Every edge of this graph was the deleted user's: every other user's count is back to zero.

@@ -54,7 +54,7 @@ public sealed class UserDeletionTests(PostgresFixture postgres)
         Assert.Equal(deleted.Total, deleted.Removed);
         Assert.NotNull(deleted.FinishedAt);
         Assert.Empty(await DeletionChecks.TracesOfAsync(cluster.Shards(), u, Token));
-        Assert.Empty(await DeletionChecks.CountDriftsAsync(cluster.Shards(), Token));
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
         Assert.Equal(0, await store.GetCountAsync(EdgeDirection.Fans, a, Token));
         Assert.Equal(0, await store.GetCountAsync(EdgeDirection.Following, c, Token));
         Assert.Equal(0, await store.GetCountAsync(EdgeDirection.Friends, e, Token));
@@ -116,7 +116,7 @@ public sealed class UserDeletionTests(PostgresFixture postgres)
         await Assert.ThrowsAsync<UserDeletedException>(() => Fans(cluster, u).ApplyAsync(new FollowChanged(x, u, EdgeState.Active, at)));
 
         Assert.Empty(await DeletionChecks.TracesOfAsync(cluster.Shards(), u, Token));
-        Assert.Empty(await DeletionChecks.CountDriftsAsync(cluster.Shards(), Token));
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
     }
 
     private static async Task WaitForCopiesAsync(TestCluster cluster, string mode)

@@ -1,5 +1,6 @@
 using Npgsql;
 using RelationGraph.Abstractions;
+using RelationGraph.Abstractions.Deletion;
 using RelationGraph.Persistence;
 using RelationGraph.Tests.Fixtures;
 
@@ -10,6 +11,23 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private EdgeStore Edges => fixture.Storage.Edges;
+
+    [Fact]
+    public async Task A_page_read_that_checks_for_deletion_throws_for_a_marked_owner_in_the_same_round_trip()
+    {
+        var (owner, fan, other) = (fixture.NewUser(), fixture.NewUser(), fixture.NewUser());
+        await Edges.ApplyAsync(EdgeDirection.Fans, owner, fan, EdgeState.Active, DateTimeOffset.UtcNow, cancellationToken: Token);
+        await Edges.ApplyAsync(EdgeDirection.Fans, other, fan, EdgeState.Active, DateTimeOffset.UtcNow, cancellationToken: Token);
+        await EdgeStore.MarkDeletedAsync(Edges.Shards.For(owner), owner, Token);
+
+        var refused = await Assert.ThrowsAsync<UserDeletedException>(() => Edges.GetPageAsync(EdgeDirection.Fans, owner, new PageRequest(), checkDeleted: true, Token));
+        var plain = await Edges.GetPageAsync(EdgeDirection.Fans, owner, new PageRequest(), cancellationToken: Token);
+        var anotherOwner = await Edges.GetPageAsync(EdgeDirection.Fans, other, new PageRequest(), checkDeleted: true, Token);
+
+        Assert.Equal(owner.Value, refused.UserId);
+        Assert.Equal([fan], plain.Items.Select(e => e.UserId));
+        Assert.Equal([fan], anotherOwner.Items.Select(e => e.UserId));
+    }
 
     [Fact]
     public async Task Follow_then_unfollow_flips_the_state_and_the_count()
@@ -46,7 +64,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
 
         Assert.Equal(new EdgeRecord(EdgeState.Removed, T0.AddSeconds(2)), await Edges.GetAsync(EdgeDirection.Fans, a, b, Token));
         Assert.Equal(0, await Edges.GetCountAsync(EdgeDirection.Fans, a, Token));
-        Assert.Empty((await Edges.GetPageAsync(EdgeDirection.Fans, a, new PageRequest(), Token)).Items);
+        Assert.Empty((await Edges.GetPageAsync(EdgeDirection.Fans, a, new PageRequest(), cancellationToken: Token)).Items);
     }
 
     [Fact]
@@ -129,7 +147,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
 
             var activeCount = expected.Values.Count(e => e.State == EdgeState.Active);
             Assert.Equal(activeCount, await Edges.GetCountAsync(EdgeDirection.Fans, owner, Token));
-            var page = await Edges.GetPageAsync(EdgeDirection.Fans, owner, new PageRequest(PageRequest.MaxLimit), Token);
+            var page = await Edges.GetPageAsync(EdgeDirection.Fans, owner, new PageRequest(PageRequest.MaxLimit), cancellationToken: Token);
             Assert.Equal(
                 expected.Where(e => e.Value.State == EdgeState.Active).Select(e => otherIds[e.Key]).Order(),
                 page.Items.Select(i => i.UserId).Order());
@@ -150,7 +168,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
         string? cursor = null;
         do
         {
-            var page = await Edges.GetPageAsync(EdgeDirection.Following, owner, new PageRequest(10, cursor), Token);
+            var page = await Edges.GetPageAsync(EdgeDirection.Following, owner, new PageRequest(10, cursor), cancellationToken: Token);
             pages.Add(page);
             cursor = page.NextCursor;
         }
@@ -175,7 +193,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
         string? cursor = null;
         do
         {
-            var page = await Edges.GetPageAsync(EdgeDirection.Following, owner, new PageRequest(3, cursor), Token);
+            var page = await Edges.GetPageAsync(EdgeDirection.Following, owner, new PageRequest(3, cursor), cancellationToken: Token);
             seen.AddRange(page.Items.Select(i => i.UserId));
             cursor = page.NextCursor;
         }
@@ -192,7 +210,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     public async Task A_malformed_cursor_is_rejected(string cursor)
     {
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() =>
-            Edges.GetPageAsync(EdgeDirection.Following, fixture.NewUser(), new PageRequest(10, cursor), Token));
+            Edges.GetPageAsync(EdgeDirection.Following, fixture.NewUser(), new PageRequest(10, cursor), cancellationToken: Token));
         Assert.Contains("cursor", error.Message, StringComparison.Ordinal);
     }
 
@@ -201,7 +219,7 @@ public sealed class EdgeStoreTests(StorageFixture fixture) : IClassFixture<Stora
     [InlineData(1001)]
     public async Task A_limit_out_of_range_is_rejected(int limit) =>
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
-            Edges.GetPageAsync(EdgeDirection.Following, fixture.NewUser(), new PageRequest(limit), Token));
+            Edges.GetPageAsync(EdgeDirection.Following, fixture.NewUser(), new PageRequest(limit), cancellationToken: Token));
 
     [Fact]
     public async Task Each_direction_is_stored_on_its_owner_shard_only()

@@ -144,5 +144,5 @@ internal sealed class RandomFollowWorkload
     }
 
     private static async Task<List<UserId>> RowsAsync(EdgeStore store, EdgeDirection direction, UserId user, CancellationToken cancellationToken) =>
-        [.. (await store.GetPageAsync(direction, user, new PageRequest(PageRequest.MaxLimit), cancellationToken)).Items.Select(i => i.UserId).Order()];
+        [.. (await store.GetPageAsync(direction, user, new PageRequest(PageRequest.MaxLimit), cancellationToken: cancellationToken)).Items.Select(i => i.UserId).Order()];
 }

@@ -57,6 +57,30 @@ internal static class RedundancyCluster
 
     public static EdgeStore Store(this TestCluster cluster) => cluster.Services().GetRequiredService<EdgeStore>();
 
+    /// <summary>Every stored count, on every shard, that differs from the active rows it counts; empty when all are exact.</summary>
+    public static async Task<List<string>> CountDriftsAsync(this ShardSet shards, CancellationToken cancellationToken)
+    {
+        var drifts = new List<string>();
+        foreach (var shard in shards.All)
+        {
+            await using var connection = new NpgsqlConnection(shard.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("""
+                SELECT coalesce(a.owner_id, c.owner_id), coalesce(a.direction, c.direction), coalesce(a.n, 0), c.count
+                FROM (SELECT owner_id, direction, count(*) FILTER (WHERE state = 1) AS n FROM edges GROUP BY 1, 2) a
+                FULL JOIN edge_counts c ON c.owner_id = a.owner_id AND c.direction = a.direction
+                WHERE coalesce(a.n, 0) <> coalesce(c.count, 0)
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                drifts.Add($"count of {reader.GetInt64(0)} direction {reader.GetInt16(1)}: {(reader.IsDBNull(3) ? "none" : reader.GetInt64(3))} stored, {reader.GetInt64(2)} rows");
+            }
+        }
+
+        return drifts;
+    }
+
     /// <summary>The sum of a stream metric over the running silos.</summary>
     public static long Sum(this TestCluster cluster, Func<StreamMetrics, long> metric) =>
         cluster.Silos.Sum(silo => metric(cluster.Services(silo).GetRequiredService<StreamMetrics>()));

@@ -156,7 +156,7 @@ internal sealed class RandomSocialWorkload
             await ActiveAsync(store, EdgeDirection.Fans, b, a, cancellationToken), await ActiveAsync(store, EdgeDirection.Fans, a, b, cancellationToken),
             await ActiveAsync(store, EdgeDirection.BlockedBy, b, a, cancellationToken), await ActiveAsync(store, EdgeDirection.BlockedBy, a, b, cancellationToken));
         var friends = (await store.GetCountAsync(EdgeDirection.Friends, a, cancellationToken), await store.GetCountAsync(EdgeDirection.Friends, b, cancellationToken));
-        var listed = (await store.GetPageAsync(EdgeDirection.Friends, a, new PageRequest(), cancellationToken)).Items.Count;
+        var listed = (await store.GetPageAsync(EdgeDirection.Friends, a, new PageRequest(), cancellationToken: cancellationToken)).Items.Count;
         return $"{copies} friends {friends.Item1}/{friends.Item2}/{listed}";
     }
 
