@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Outbox;
 
 namespace RelationGraph.Grains;
@@ -19,7 +20,8 @@ public sealed class FollowingGrain(
     IOptions<ListCacheOptions> cacheOptions,
     ListCacheBudget cacheBudget,
     IOptions<RateLimitOptions> rateLimitOptions,
-    RateLimitMetrics rateLimitMetrics)
+    RateLimitMetrics rateLimitMetrics,
+    FanBucketMap fanBuckets)
     : Grain, IFollowingGrain
 {
     private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, timeProvider);
@@ -32,7 +34,7 @@ public sealed class FollowingGrain(
 
     private DeletionCheck Deletion => _deletion ??= new(store, Me);
 
-    private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
+    private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory, fanBuckets);
 
     private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
 
 namespace RelationGraph.Grains;
 
@@ -17,7 +18,8 @@ public sealed class SocialGrain(
     TimeProvider timeProvider,
     IOptions<RedundancyOptions> options,
     IOptions<RateLimitOptions> rateLimitOptions,
-    RateLimitMetrics rateLimitMetrics)
+    RateLimitMetrics rateLimitMetrics,
+    FanBucketMap fanBuckets)
     : Grain, ISocialGrain
 {
     private readonly EventClock _clock = new(timeProvider);
@@ -29,7 +31,7 @@ public sealed class SocialGrain(
 
     private DeletionCheck Deletion => _deletion ??= new(store, Me);
 
-    private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory);
+    private SourceWrites Writes => _writes ??= new(store, serializer, options.Value.Redundancy, GrainFactory, fanBuckets);
 
     private UserRateLimiter RateLimiter => _rateLimiter ??= new(Me, rateLimitOptions.Value, rateLimitMetrics, timeProvider);
 

@@ -143,8 +143,8 @@ public sealed partial class EdgeStore
         }, cancellationToken);
 
     /// <summary>
-    /// The erasure's last step on <paramref name="shard"/>: the user's counts, and whatever the change log and the dead
-    /// letters still name of them.
+    /// The erasure's last step on <paramref name="shard"/>: the user's counts, their fan buckets, and whatever the change
+    /// log and the dead letters still name of them.
     /// </summary>
     public static Task FinishErasureAsync(Shard shard, UserId user, CancellationToken cancellationToken) =>
         shard.RunAsync(async (dataSource, ct) =>
@@ -152,6 +152,7 @@ public sealed partial class EdgeStore
             await using var batch = dataSource.CreateBatch();
             foreach (var sql in (string[])[
                 "DELETE FROM edge_counts WHERE owner_id = $1",
+                "DELETE FROM fan_buckets WHERE user_id = $1",
                 "DELETE FROM edge_changes WHERE follower_id = $1 OR followee_id = $1",
                 "DELETE FROM stream_dead_letters WHERE stream_key = $1"])
             {

@@ -71,7 +71,7 @@ public sealed partial class EdgeStore(
         {
             if (outbox is not null && backPressure is not null)
             {
-                await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox.Key, ct); return true; }, cancellationToken);
+                await shard.RunAsync(async (dataSource, ct) => { await backPressure.WaitForRoomAsync(dataSource, outbox, ct); return true; }, cancellationToken);
             }
 
             // The outbox row carries this span's context, so the fan write joins the follow's trace.

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Persistence;
@@ -11,7 +13,8 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Adds the shard set, the edge store and the <see cref="StorageInitializer"/> that migrates schemas and loads the
     /// shard map; the host decides when it runs (a silo: in its lifecycle; other hosts: <see cref="AddRelationGraphStorageStartup"/>).
-    /// Binds <see cref="StorageOptions"/> from the <c>RelationGraph</c> section and validates it at start.
+    /// Binds <see cref="StorageOptions"/> from the <c>RelationGraph</c> section and <see cref="FanBucketOptions"/> from its
+    /// <c>FanBuckets</c> section, and validates them at start.
     /// </summary>
     public static IServiceCollection AddRelationGraphStorage(this IServiceCollection services)
     {
@@ -24,6 +27,10 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => o.WriteFlushesPerShard is >= 1 and <= 64, "RelationGraph:WriteFlushesPerShard must be between 1 and 64.")
             .Validate(o => o.MaxWriteBatch is >= 1 and <= 10_000, "RelationGraph:MaxWriteBatch must be between 1 and 10000.")
             .ValidateOnStart();
+        services.TryAddSingleton<IValidateOptions<FanBucketOptions>, FanBucketOptionsValidator>();
+        services.AddOptions<FanBucketOptions>().BindConfiguration(FanBucketOptions.SectionName).ValidateOnStart();
+        services.TryAddSingleton<FanBucketMap>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ShardSet>();
         services.TryAddSingleton<PageCursorCodec>();
         services.TryAddSingleton<EdgeMetrics>();

@@ -93,7 +93,7 @@ public sealed class OutboxQueueAdapter : IQueueAdapter
         {
             if (_backPressure is not null)
             {
-                await _backPressure.WaitForRoomAsync(dataSource, key, ct);
+                await _backPressure.WaitForRoomAsync(dataSource, rows[0], ct);
             }
 
             await using var batch = dataSource.CreateBatch();
@@ -101,6 +101,6 @@ public sealed class OutboxQueueAdapter : IQueueAdapter
             return await batch.ExecuteNonQueryAsync(ct);
         }, CancellationToken.None);
         _metrics.RecordAppended(rows.Count);
-        _signals?.Signal(shard.DataSource, StreamQueue.QueueOf(key, _options.QueuesPerDatabase));
+        _signals?.Signal(shard.DataSource, StreamQueue.QueueOf(rows[0], _options.QueuesPerDatabase));
     }
 }

@@ -57,13 +57,13 @@ public sealed class OutboxQueueMapper : IConsistentRingStreamQueueMapper
 
     /// <summary>
     /// The queue events of <paramref name="streamId"/> are appended to through the Orleans stream API: on the shard of the
-    /// user the stream key names, numbered by <see cref="StreamQueue.QueueOf"/>. (Edge writes append theirs on the
+    /// user the stream key names, numbered by <see cref="StreamQueue.QueueOf(string, long, int)"/>. (Edge writes append theirs on the
     /// follower's shard instead, so one stream's events can wait in the same-numbered queue of every shard.)
     /// </summary>
     public QueueId GetQueueForStream(StreamId streamId)
     {
         var key = KeyOf(streamId);
-        return QueueIdOf(new OutboxQueue(_shards.For(new UserId(key)).Database.ShardId, StreamQueue.QueueOf(key, _queuesPerDatabase)));
+        return QueueIdOf(new OutboxQueue(_shards.For(new UserId(key)).Database.ShardId, StreamQueue.QueueOf(streamId.GetNamespace() ?? "", key, _queuesPerDatabase)));
     }
 
     /// <summary>The user id a stream's key holds; outbox streams are keyed by positive 64-bit ids.</summary>

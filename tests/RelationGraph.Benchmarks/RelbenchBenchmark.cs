@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
 using RelationGraph.Client;
@@ -11,7 +12,9 @@ namespace RelationGraph.Benchmarks;
 /// <summary>
 /// The seed's <c>relbench</c> shape, once per redundancy mode on one full silo (4 shards): N follows by distinct users
 /// of one celebrity, acknowledged-follow latency and throughput, how long the fan side takes to land, then page-of-50
-/// reads. Sync is the baseline: the double write the seed does.
+/// reads. Sync is the baseline: the double write the seed does. With <c>--buckets 0,16</c>, each mode runs without fan
+/// buckets and then with 16: the celebrity moves into buckets after its first <c>--bucket-after</c> fans (1,000), as a
+/// silo moves a user past its threshold.
 /// </summary>
 internal static class RelbenchBenchmark
 {
@@ -23,6 +26,8 @@ internal static class RelbenchBenchmark
         var concurrencies = arguments.Ints("concurrency", [1, 8]);
         var samples = arguments.Int("samples", 2000);
         var modes = arguments.Text("modes") is { } chosen ? chosen.Split(',', StringSplitOptions.TrimEntries) : Modes;
+        var bucketCounts = arguments.Ints("buckets", [0]);
+        var bucketAfter = arguments.Int("bucket-after", 1_000);
         var output = arguments.Text("out");
         arguments.RejectUnknown();
         if (modes.FirstOrDefault(m => !Modes.Contains(m, StringComparer.Ordinal)) is { } unknown)
@@ -33,17 +38,30 @@ internal static class RelbenchBenchmark
         await using var server = await BenchmarkServer.StartAsync("relbench", null, cancellationToken);
         using var landings = new LandingLags();
         var results = new List<RelbenchResult>();
-        foreach (var mode in modes)
+        if (bucketCounts.FirstOrDefault(b => b is not 0 and (< 2 or > 1024)) is var badBuckets and not 0)
         {
+            throw new UsageException($"--buckets {badBuckets}: use 0 (no buckets) or 2 to 1024.");
+        }
+
+        foreach (var (mode, buckets) in modes.SelectMany(m => bucketCounts.Select(b => (m, b))))
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Redundancy"] = mode,
+                ["FanBuckets:Threshold"] = buckets == 0 ? long.MaxValue.ToString(CultureInfo.InvariantCulture) : bucketAfter.ToString(CultureInfo.InvariantCulture),
+                ["FanBuckets:CheckEvery"] = Math.Min(bucketAfter, 1_000).ToString(CultureInfo.InvariantCulture),
+                ["FanBuckets:Buckets"] = Math.Max(buckets, 2).ToString(CultureInfo.InvariantCulture),
+            };
             await using var silo = await InProcessSilo.StartAsync(
-                server.ConnectionString($"relbench_{mode.ToLowerInvariant()}"), server.SiloDirectory, new Dictionary<string, string> { ["Redundancy"] = mode }, cancellationToken);
+                server.ConnectionString($"relbench_{mode.ToLowerInvariant()}_b{buckets}"), server.SiloDirectory, settings, cancellationToken);
             await using var client = await silo.ConnectAsync(cancellationToken);
+            var label = buckets == 0 ? mode : $"{mode} b={buckets}";
             for (var run = 0; run < concurrencies.Count; run++)
             {
-                Console.Error.WriteLine($"relbench: {mode}, {follows} follows at {concurrencies[run]} caller(s)");
+                Console.Error.WriteLine($"relbench: {label}, {follows} follows at {concurrencies[run]} caller(s)");
                 var celebrity = new UserId(1_000_000_000L * (run + 1));
                 results.Add(await MeasureAsync(
-                    mode, concurrencies[run], follows, samples, client, silo.Services.GetRequiredService<ShardSet>(), celebrity, landings, cancellationToken));
+                    label, concurrencies[run], follows, samples, client, silo.Services.GetRequiredService<ShardSet>(), celebrity, landings, cancellationToken));
             }
         }
 

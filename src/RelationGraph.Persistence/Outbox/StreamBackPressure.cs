@@ -14,11 +14,11 @@ public sealed class StreamBackPressure(IOptions<StreamOptions> options, TimeProv
     private static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(500);
     private readonly ConcurrentDictionary<(NpgsqlDataSource, int), (long Depth, DateTimeOffset At)> _depths = new();
 
-    /// <summary>Returns once the queue of <paramref name="key"/> has room; throws <see cref="OverloadedException"/> after waiting too long.</summary>
-    public async ValueTask WaitForRoomAsync(NpgsqlDataSource dataSource, long key, CancellationToken cancellationToken)
+    /// <summary>Returns once the queue of <paramref name="streamEvent"/> has room; throws <see cref="OverloadedException"/> after waiting too long.</summary>
+    public async ValueTask WaitForRoomAsync(NpgsqlDataSource dataSource, StreamEvent streamEvent, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var queue = StreamQueue.QueueOf(key, settings.QueuesPerDatabase);
+        var queue = StreamQueue.QueueOf(streamEvent, settings.QueuesPerDatabase);
         var deadline = time.GetUtcNow() + settings.MaxBackPressureWait;
         while (await DepthAsync(dataSource, queue, cancellationToken) > settings.MaxQueueDepth)
         {

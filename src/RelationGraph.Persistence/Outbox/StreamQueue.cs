@@ -10,8 +10,27 @@ namespace RelationGraph.Persistence.Outbox;
 /// </summary>
 public static class StreamQueue
 {
+    // Odd and high-bit heavy (the golden ratio's), so part numbers land far apart before the key is mixed.
+    private const long PartSpread = unchecked((long)0x9E3779B97F4A7C15UL);
+
     /// <summary>The queue of <paramref name="key"/> among <paramref name="queues"/>: events of one stream stay in order.</summary>
     public static int QueueOf(long key, int queues) => VirtualShardHash.Of(key, queues);
+
+    /// <summary>
+    /// The queue of stream <paramref name="namespace"/>/<paramref name="key"/>. A namespace <c>name/n</c> is part
+    /// <c>n</c> of stream <c>name</c> of the same key (a celebrity's fan buckets), with a queue of its own, so the parts of
+    /// one key spread over the queues instead of all waiting in one.
+    /// </summary>
+    public static int QueueOf(string @namespace, long key, int queues)
+    {
+        var slash = @namespace.LastIndexOf('/');
+        return slash >= 0 && int.TryParse(@namespace.AsSpan(slash + 1), out var part)
+            ? VirtualShardHash.Of(unchecked(key ^ (part * PartSpread)), queues)
+            : QueueOf(key, queues);
+    }
+
+    /// <summary>The queue of <paramref name="streamEvent"/>'s stream.</summary>
+    public static int QueueOf(StreamEvent streamEvent, int queues) => QueueOf(streamEvent.Namespace, streamEvent.Key, queues);
 
     /// <summary>
     /// The command that appends <paramref name="streamEvents"/> in order, as one statement; add it to the batch or
@@ -22,7 +41,7 @@ public static class StreamQueue
         {
             Parameters =
             {
-                new() { Value = streamEvents.Select(e => QueueOf(e.Key, queues)).ToArray() },
+                new() { Value = streamEvents.Select(e => QueueOf(e, queues)).ToArray() },
                 new() { Value = streamEvents.Select(e => e.Namespace).ToArray() },
                 new() { Value = streamEvents.Select(e => e.Key).ToArray() },
                 new() { Value = streamEvents.Select(e => e.Payload).ToArray() },

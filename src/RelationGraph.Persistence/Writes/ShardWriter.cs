@@ -77,7 +77,7 @@ internal sealed class ShardWriter : IAsyncDisposable
                 batch[i].Completion.TrySetResult(changed[i]);
                 if (batch[i].Write.Outbox is { } outbox)
                 {
-                    _signals?.Signal(_shard.DataSource, StreamQueue.QueueOf(outbox.Key, _queues));
+                    _signals?.Signal(_shard.DataSource, StreamQueue.QueueOf(outbox, _queues));
                 }
             }
         }
@@ -126,7 +126,7 @@ internal sealed class ShardWriter : IAsyncDisposable
         command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Unread).ToArray() });
         if (withEvents)
         {
-            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox is { } o ? StreamQueue.QueueOf(o.Key, _queues) : (int?)null).ToArray() });
+            command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox is { } o ? StreamQueue.QueueOf(o, _queues) : (int?)null).ToArray() });
             command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.Namespace).ToArray() });
             command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.Key).ToArray() });
             command.Parameters.Add(new() { Value = batch.Select(p => p.Write.Outbox?.Payload).ToArray() });

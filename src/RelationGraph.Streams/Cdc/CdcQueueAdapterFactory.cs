@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Providers.Streams.Common;
 using Orleans.Serialization;
 using Orleans.Streams;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Streams.Cdc;
@@ -24,8 +25,12 @@ public sealed class CdcQueueAdapterFactory : IQueueAdapterFactory
     private readonly ILoggerFactory _loggerFactory;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly Lazy<CdcQueueMapper> _mapper;
+    private readonly FanBucketMap? _fanBuckets;
 
-    /// <summary>Creates the factory of provider <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Creates the factory of provider <paramref name="name"/>. With <paramref name="fanBuckets"/>, a followee's changes go
+    /// to the stream of the follower's bucket once the followee is in buckets.
+    /// </summary>
     public CdcQueueAdapterFactory(
         string name,
         CdcStreamOptions options,
@@ -33,8 +38,10 @@ public sealed class CdcQueueAdapterFactory : IQueueAdapterFactory
         ShardSet shards,
         Serializer serializer,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        FanBucketMap? fanBuckets = null)
     {
+        _fanBuckets = fanBuckets;
         _name = name;
         _options = options;
         _shards = shards;
@@ -54,7 +61,8 @@ public sealed class CdcQueueAdapterFactory : IQueueAdapterFactory
             services.GetRequiredService<ShardSet>(),
             services.GetRequiredService<Serializer>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>());
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetService<FanBucketMap>());
 
     /// <inheritdoc />
     [Obsolete("Use the overload which accepts a CancellationToken.")]
@@ -83,6 +91,6 @@ public sealed class CdcQueueAdapterFactory : IQueueAdapterFactory
             throw new ArgumentOutOfRangeException(nameof(queueId), queueId, $"Stream provider {_name} has no shard {shard}.");
         }
 
-        return new CdcQueueAdapterReceiver(_name, queueId, shards[shard], _options, _serializer, _time, _loggerFactory.CreateLogger<CdcQueueAdapterReceiver>());
+        return new CdcQueueAdapterReceiver(_name, queueId, shards[shard], _options, _serializer, _time, _loggerFactory.CreateLogger<CdcQueueAdapterReceiver>(), _fanBuckets);
     }
 }

@@ -11,6 +11,7 @@ using Orleans.Serialization;
 using Orleans.Streams;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Streams.Cdc;
@@ -57,6 +58,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task _reading = Task.CompletedTask;
+    private readonly FanBucketMap? _fanBuckets;
     private LogicalReplicationConnection? _connection;
     private volatile bool _inTransaction;
     private bool _shutdown;
@@ -66,8 +68,9 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
     private long _lastCommit;
 
     public CdcQueueAdapterReceiver(
-        string provider, QueueId queue, Shard shard, CdcStreamOptions options, Serializer serializer, TimeProvider time, ILogger logger)
+        string provider, QueueId queue, Shard shard, CdcStreamOptions options, Serializer serializer, TimeProvider time, ILogger logger, FanBucketMap? fanBuckets = null)
     {
+        _fanBuckets = fanBuckets;
         _provider = provider;
         _queue = queue;
         _shard = shard;
@@ -110,7 +113,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
 
         var limit = maxCount > 0 ? maxCount : UnlimitedBatch;
         var builders = new List<ContainerBuilder>();
-        var byFollowee = new Dictionary<long, ContainerBuilder>();
+        var byStream = new Dictionary<(string, long), ContainerBuilder>();
         var commits = new List<Decoded>();
         lock (_lock)
         {
@@ -119,7 +122,8 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
                 return [];
             }
 
-            // Changes of one followee go together, in commit order; the containers are ordered by their first change.
+            // Changes of one stream (a followee, or one bucket of a followee in buckets) go together, in commit order; the
+            // containers are ordered by their first change.
             while (_decoded.Reader.TryPeek(out var item))
             {
                 if (item.Change is null)
@@ -128,17 +132,17 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
                 }
                 else
                 {
-                    var followee = item.Change.Followee.Value;
-                    if (!byFollowee.TryGetValue(followee, out var builder) || builder.Count >= Math.Max(1, _options.MaxChangesPerContainer))
+                    var stream = (_fanBuckets?.StreamOf(_options.StreamNamespace, item.Change.Followee, item.Change.Follower) ?? _options.StreamNamespace, item.Change.Followee.Value);
+                    if (!byStream.TryGetValue(stream, out var builder) || builder.Count >= Math.Max(1, _options.MaxChangesPerContainer))
                     {
                         if (builders.Count >= limit)
                         {
                             break;
                         }
 
-                        builder = new ContainerBuilder(followee);
+                        builder = new ContainerBuilder(stream.Item1, stream.Item2);
                         builders.Add(builder);
-                        byFollowee[followee] = builder;
+                        byStream[stream] = builder;
                     }
 
                     builder.Add(item);
@@ -150,7 +154,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
             var containers = new List<IBatchContainer>(builders.Count);
             foreach (var builder in builders)
             {
-                var pending = builder.Build(_options.StreamNamespace);
+                var pending = builder.Build();
                 _acks.HandedOut(pending);
                 containers.Add(pending.Container);
             }
@@ -529,7 +533,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
     /// <summary>A change (with its position and its own LSN) or, when <see cref="Change"/> is null, a commit (with its end LSN).</summary>
     private readonly record struct Decoded(FollowChanged? Change, long CommitLsn, int Index, long ChangeLsn, ulong EndLsn, string? TraceParent = null);
 
-    private sealed class ContainerBuilder(long followee)
+    private sealed class ContainerBuilder(string streamNamespace, long followee)
     {
         private readonly List<Decoded> _items = [];
 
@@ -537,7 +541,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
 
         public void Add(Decoded item) => _items.Add(item);
 
-        public CdcPending Build(string streamNamespace) => new(
+        public CdcPending Build() => new(
             new CdcBatchContainer(
                 StreamId.Create(streamNamespace, followee),
                 _items.Select(i => i.Change!).ToArray(),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Outbox;
 using RelationGraph.Testing;
 using RelationGraph.Tests.Fixtures;
@@ -39,8 +40,10 @@ public sealed class OutboxQueueSettingsTests(PostgresFixture postgres)
         }
     }
 
-    [Fact]
-    public async Task A_full_queue_makes_producers_fail_with_OverloadedException_instead_of_growing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_full_queue_makes_producers_fail_with_OverloadedException_instead_of_growing(bool bucketed)
     {
         const int MaxQueueDepth = 20;
         await using var cluster = await RedundancyCluster.StartAsync(postgres, "Stream", new Dictionary<string, string?>
@@ -54,6 +57,10 @@ public sealed class OutboxQueueSettingsTests(PostgresFixture postgres)
         Assert.Equal(1, cluster.Services().GetRequiredService<IOptions<StreamOptions>>().Value.QueuesPerDatabase);
         var celebrity = new UserId(1);
         var celebrityShard = shards.For(celebrity);
+        if (bucketed)
+        {
+            await cluster.Services().GetRequiredService<FanBucketMap>().AddAsync(celebrity, 4, Token);
+        }
 
         // The celebrity's fan grain stalls in its writes (they wait for a lock the test holds), so its events pile up in the
         // one queue of each shard. Fans live on the other shards, so no follow waits behind the stalled fan writes.
@@ -91,6 +98,9 @@ public sealed class OutboxQueueSettingsTests(PostgresFixture postgres)
             Assert.Null(await store.GetAsync(EdgeDirection.Following, rejected, celebrity, Token));
             var waiting = await shards.For(rejected).WaitingAsync(celebrity, Token);
             Assert.InRange(waiting, MaxQueueDepth + 1, accepted.Count);
+            var inBuckets = await shards.For(rejected).ScalarAsync<long>(
+                "SELECT count(*) FROM stream_events WHERE stream_key = $1 AND namespace <> 'follows'", Token, celebrity.Value);
+            Assert.Equal(bucketed ? waiting : 0, inBuckets);
 
             // While the stall lasts, producers to that queue keep being turned away.
             await Assert.ThrowsAsync<OverloadedException>(() => client.FollowAsync(rejected, celebrity, Token));

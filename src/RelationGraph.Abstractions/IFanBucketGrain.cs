@@ -1,0 +1,14 @@
+namespace RelationGraph.Abstractions;
+
+/// <summary>
+/// One bucket of a celebrity's fan list: writes the fan copies of the followers that hash to it, beside the user's other
+/// buckets, so a user gaining fans fast is not one activation writing one batch at a time. Keyed by the user id and the
+/// bucket's stream namespace (<c>follows/3</c>). Its rows are the user's fan rows: pages and the count are the fan grain's.
+/// </summary>
+[Alias("RelationGraph.IFanBucketGrain")]
+public interface IFanBucketGrain : IGrainWithIntegerCompoundKey
+{
+    /// <summary>Applies follows and unfollows of this bucket's user. Idempotent and order-independent.</summary>
+    [Alias("ApplyAllAsync")]
+    Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes);
+}

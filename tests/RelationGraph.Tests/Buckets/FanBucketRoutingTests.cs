@@ -1,0 +1,46 @@
+using RelationGraph.Abstractions;
+using RelationGraph.Grains;
+using RelationGraph.Persistence.FanBuckets;
+using RelationGraph.Persistence.Outbox;
+
+namespace RelationGraph.Tests.Buckets;
+
+/// <summary>How a celebrity's fan copies are spread: followers over buckets, buckets over stream queues; and the settings refused.</summary>
+public sealed class FanBucketRoutingTests
+{
+    [Fact]
+    public void Followers_spread_evenly_over_the_buckets()
+    {
+        var perBucket = new int[16];
+        for (var follower = 1L; follower <= 16_000; follower++)
+        {
+            perBucket[FanBucketMap.BucketOf(new UserId(follower), 16)]++;
+        }
+
+        Assert.All(perBucket, n => Assert.InRange(n, 900, 1_100));
+    }
+
+    [Fact]
+    public void A_celebritys_buckets_spread_over_the_queues_and_plain_streams_keep_theirs()
+    {
+        const long Celebrity = 12_345;
+        var queues = Enumerable.Range(0, 16).Select(b => StreamQueue.QueueOf($"follows/{b}", Celebrity, 8)).ToList();
+
+        Assert.True(queues.Distinct().Count() >= 6, $"16 buckets used only queues {string.Join(", ", queues.Distinct())} of 8");
+        Assert.Equal(StreamQueue.QueueOf(Celebrity, 8), StreamQueue.QueueOf(RedundancyOptions.FollowStream, Celebrity, 8));
+        Assert.Equal(queues[3], StreamQueue.QueueOf(new StreamEvent("follows/3", Celebrity, []), 8));
+    }
+
+    [Fact]
+    public void Bucket_settings_that_cannot_work_are_refused()
+    {
+        var validator = new FanBucketOptionsValidator();
+        Assert.True(validator.Validate(null, new FanBucketOptions()).Succeeded);
+
+        var result = validator.Validate(null, new FanBucketOptions { Threshold = 0, Buckets = 1, CheckEvery = 0, RefreshInterval = TimeSpan.Zero });
+        Assert.True(result.Failed);
+        Assert.Equal(4, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.Contains("RelationGraph:FanBuckets:Buckets", StringComparison.Ordinal));
+        Assert.False(validator.Validate(null, new FanBucketOptions { Buckets = 1025 }).Succeeded);
+    }
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
+using RelationGraph.Testing;
+using RelationGraph.Tests.Deletion;
+using RelationGraph.Tests.Fixtures;
+using RelationGraph.Tests.Redundancy;
+using RelationGraph.Tests.Social;
+
+namespace RelationGraph.Tests.Buckets;
+
+/// <summary>
+/// A celebrity's fan copies spread over bucket grains once their fan count passes the threshold: the move happens under
+/// load without losing or doubling a fan, the count stays exact, and pages walked while follows arrive stay whole.
+/// </summary>
+public sealed class FanBucketTests(PostgresFixture postgres)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("Sync")]
+    [InlineData("Stream")]
+    [InlineData("Cdc")]
+    public async Task A_user_crossing_the_threshold_under_concurrent_follows_loses_no_fan_and_keeps_the_count_exact(string mode)
+    {
+        await using var cluster = await StartAsync(mode, threshold: 200, checkEvery: 20, $"buckets_cross_{mode}");
+        var star = new UserId(1_000);
+        var followers = RedundancyCluster.Users(10_001, 800);
+
+        // 16 callers at once; every fifth follower unfollows again, in order on its own caller.
+        await Task.WhenAll(followers.GroupBy(f => f.Value % 16).Select(lane => Task.Run(async () =>
+        {
+            foreach (var follower in lane)
+            {
+                await Following(cluster, follower).FollowAsync(star);
+                if (follower.Value % 5 == 0)
+                {
+                    await Following(cluster, follower).UnfollowAsync(star);
+                }
+            }
+        }, Token)));
+        await WaitForCopiesAsync(cluster, mode);
+
+        var expected = followers.Where(f => f.Value % 5 != 0).ToHashSet();
+        var walked = await WalkFansAsync(cluster, star, pageSize: 100);
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+        Assert.True(expected.SetEquals(walked), $"{expected.Except(walked).Count()} fans missing, {walked.Except(expected).Count()} extra");
+        Assert.Equal(expected.Count, await cluster.Store().GetCountAsync(EdgeDirection.Fans, star, Token));
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
+
+        // The move happened, bucket grains wrote copies, and every silo learns of it.
+        Assert.Equal(4, await cluster.Shards().For(star).ScalarAsync<int>("SELECT buckets FROM fan_buckets WHERE user_id = $1", Token, star.Value));
+        Assert.True(await BucketActivationsAsync(cluster) >= 2, "no bucket grains were activated");
+        foreach (var silo in cluster.Silos)
+        {
+            var map = cluster.Services(silo).GetRequiredService<FanBucketMap>();
+            await Eventually.WaitAsync(_ => Task.FromResult(map.TryGetBuckets(star, out var buckets) && buckets == 4), Deadline, () => $"{silo.SiloAddress} knows of the move", Token);
+        }
+    }
+
+    [Fact]
+    public async Task Paging_across_buckets_while_follows_continue_gives_no_duplicate_and_no_gap()
+    {
+        await using var cluster = await StartAsync("Stream", threshold: 50, checkEvery: 10, "buckets_paging");
+        var star = new UserId(2_000);
+        var before = RedundancyCluster.Users(20_001, 300);
+        foreach (var lane in before.Chunk(50))
+        {
+            await Task.WhenAll(lane.Select(f => Following(cluster, f).FollowAsync(star)));
+        }
+
+        await WaitForCopiesAsync(cluster, "Stream");
+        Assert.Equal(1, await cluster.Shards().For(star).ScalarAsync<long>("SELECT count(*) FROM fan_buckets WHERE user_id = $1", Token, star.Value));
+
+        // Follows keep arriving, through the buckets, while a reader walks the fans in pages of 25.
+        var during = RedundancyCluster.Users(30_001, 600);
+        var writers = Task.WhenAll(during.Chunk(150).Select(lane => Task.Run(async () =>
+        {
+            foreach (var follower in lane)
+            {
+                await Following(cluster, follower).FollowAsync(star);
+            }
+        }, Token)));
+        var walked = await WalkFansAsync(cluster, star, pageSize: 25);
+        await writers;
+
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+        Assert.Empty(before.Except(walked));
+        await WaitForCopiesAsync(cluster, "Stream");
+        Assert.Equal(before.Count + during.Count, await cluster.Store().GetCountAsync(EdgeDirection.Fans, star, Token));
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
+        Assert.True(await BucketActivationsAsync(cluster) >= 2, "no bucket grains were activated");
+    }
+
+    [Fact]
+    public async Task A_bucketed_users_reads_show_new_fans_at_once_and_deletion_removes_its_bucket_listing()
+    {
+        await using var cluster = await StartAsync("Sync", threshold: 5, checkEvery: 1, "buckets_reads");
+        var star = new UserId(3_000);
+        foreach (var follower in RedundancyCluster.Users(40_001, 10))
+        {
+            await Following(cluster, follower).FollowAsync(star);
+        }
+
+        // Cached by the fan grain, then written by a bucket: the bucket has the fan grain forget it.
+        Assert.Equal(10, (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items.Count);
+        Assert.Equal(10, await Fans(cluster, star).GetFanCountAsync());
+        await Following(cluster, new UserId(40_100)).FollowAsync(star);
+        Assert.Equal(new UserId(40_100), (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items[0].UserId);
+        Assert.Equal(11, await Fans(cluster, star).GetFanCountAsync());
+
+        await cluster.Client.GetGrain<Abstractions.Deletion.IUserDeletionGrain>(star.Value).DeleteAsync();
+        await cluster.WaitForDeletionAsync(star, Token);
+        Assert.Equal(0, await cluster.Shards().For(star).ScalarAsync<long>("SELECT count(*) FROM fan_buckets WHERE user_id = $1", Token, star.Value));
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
+    }
+
+    private Task<TestCluster> StartAsync(string mode, int threshold, int checkEvery, string database) =>
+        RedundancyCluster.StartAsync(postgres, mode, new Dictionary<string, string?>
+        {
+            ["RelationGraph:FanBuckets:Threshold"] = threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RelationGraph:FanBuckets:CheckEvery"] = checkEvery.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RelationGraph:FanBuckets:Buckets"] = "4",
+            ["RelationGraph:FanBuckets:RefreshInterval"] = "00:00:00.200",
+        }, silos: 2, meta: postgres.NewDatabase(database));
+
+    private static async Task<List<UserId>> WalkFansAsync(TestCluster cluster, UserId star, int pageSize)
+    {
+        var walked = new List<UserId>();
+        string? cursor = null;
+        do
+        {
+            var page = await Fans(cluster, star).GetFansAsync(new PageRequest(pageSize, cursor));
+            walked.AddRange(page.Items.Select(e => e.UserId));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return walked;
+    }
+
+    private static async Task<int> BucketActivationsAsync(TestCluster cluster) =>
+        (await cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(RelationGraph.Grains.FanBucketGrain), StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
+
+    private static async Task WaitForCopiesAsync(TestCluster cluster, string mode)
+    {
+        var positions = mode == "Cdc" ? await SocialCluster.WalPositionsAsync(cluster.Shards(), Token) : null;
+        await Eventually.WaitAsync(ct => SocialCluster.CaughtUpAsync(cluster.Shards(), mode, positions, ct), Deadline, () => "the fan copies", Token);
+    }
+
+    private static IFollowingGrain Following(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFollowingGrain>(user.Value);
+
+    private static IFanGrain Fans(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFanGrain>(user.Value);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+}
