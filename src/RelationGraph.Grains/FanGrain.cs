@@ -95,7 +95,8 @@ public sealed partial class FanGrain(
     private async Task MoveIntoBucketsIfDueAsync(int added)
     {
         var settings = bucketOptions.Value;
-        if (_bucketed || added == 0 || (_addedSinceCheck += added) < settings.CheckEvery)
+        _addedSinceCheck += added;
+        if (_bucketed || _addedSinceCheck < settings.CheckEvery)
         {
             return;
         }

@@ -46,9 +46,9 @@ internal sealed class BenchmarkArguments
     public TimeSpan Seconds(string name, double fallback) =>
         TimeSpan.FromSeconds(AtLeast(name, Parse(name, fallback, s => double.Parse(s, CultureInfo.InvariantCulture)), double.Epsilon));
 
-    /// <summary>A comma-separated list of positive numbers such as <c>1,8,64</c>.</summary>
-    public IReadOnlyList<int> Ints(string name, IReadOnlyList<int> fallback) =>
-        Parse(name, fallback, s => s.Split(',').Select(v => AtLeast(name, int.Parse(v, CultureInfo.InvariantCulture), 1)).ToList());
+    /// <summary>A comma-separated list of numbers from <paramref name="minimum"/> up, such as <c>1,8,64</c>.</summary>
+    public IReadOnlyList<int> Ints(string name, IReadOnlyList<int> fallback, int minimum = 1) =>
+        Parse(name, fallback, s => s.Split(',').Select(v => AtLeast(name, int.Parse(v, CultureInfo.InvariantCulture), minimum)).ToList());
 
     /// <summary>A Zipf exponent written <c>zipf:1.1</c>, as <c>relgraph generate --skew</c> takes it.</summary>
     public double Skew(string name, double fallback) => Parse(name, fallback, EdgeListGenerator.ParseSkew);

@@ -26,7 +26,7 @@ internal static class RelbenchBenchmark
         var concurrencies = arguments.Ints("concurrency", [1, 8]);
         var samples = arguments.Int("samples", 2000);
         var modes = arguments.Text("modes") is { } chosen ? chosen.Split(',', StringSplitOptions.TrimEntries) : Modes;
-        var bucketCounts = arguments.Ints("buckets", [0]);
+        var bucketCounts = arguments.Ints("buckets", [0], minimum: 0);
         var bucketAfter = arguments.Int("bucket-after", 1_000);
         var output = arguments.Text("out");
         arguments.RejectUnknown();
