@@ -1,6 +1,7 @@
 using System.Reflection;
 using Orleans.Runtime;
 using RelationGraph.Abstractions;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Streams;
 
@@ -69,7 +70,7 @@ public static class DashboardExtensions
         return endpoints;
     }
 
-    private static async Task<UserLookup> LookUpAsync(UserId userId, IGrainFactory grains)
+    private static async Task<UserLookup> LookUpAsync(UserId userId, IGrainFactory grains, FanBucketMap fanBuckets)
     {
         var following = grains.GetGrain<IFollowingGrain>(userId.Value);
         var fans = grains.GetGrain<IFanGrain>(userId.Value);
@@ -85,7 +86,8 @@ public static class DashboardExtensions
             await following.GetFollowingCountAsync(),
             await fans.GetFanCountAsync(),
             (await following.GetFollowingAsync(page)).Items,
-            (await fans.GetFansAsync(page)).Items);
+            (await fans.GetFansAsync(page)).Items,
+            fanBuckets.TryGetBuckets(userId, out var buckets) ? buckets : null);
     }
 
     private static IResult Embedded(string file)

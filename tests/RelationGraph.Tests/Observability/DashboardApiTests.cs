@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Tests.Fixtures;
 using RelationGraph.Tests.Redundancy;
@@ -82,6 +83,12 @@ public sealed class DashboardApiTests(SiloFixture silo, PostgresFixture postgres
         // The follows activated both grains on the one silo.
         Assert.StartsWith("S127.0.0.1:", root.GetProperty("followingGrainSilo").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("S127.0.0.1:", root.GetProperty("fanGrainSilo").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("fanBuckets").ValueKind);
+
+        // A celebrity shows the buckets that write its fan copies.
+        await silo.Factory.Services.GetRequiredService<FanBucketMap>().AddAsync(user, 8, TestContext.Current.CancellationToken);
+        using var celebrity = JsonDocument.Parse(await GetStringAsync(silo.Client, $"{Api}/users/{user}"));
+        Assert.Equal(8, celebrity.RootElement.GetProperty("fanBuckets").GetInt32());
     }
 
     [Fact]

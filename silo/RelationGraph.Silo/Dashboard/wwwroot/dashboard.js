@@ -105,6 +105,7 @@ async function lookUp(event) {
       ["silo (before lookup)", user.followingGrainSilo ?? "not active", user.fanGrainSilo ?? "not active"],
       ["count", user.following, user.fans],
       ["latest", edges(user.latestFollowing), edges(user.latestFans)],
+      ["fan buckets", "", user.fanBuckets ?? "none"],
     ],
   }, "lookup"));
 }
