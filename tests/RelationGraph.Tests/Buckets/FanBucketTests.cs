@@ -118,6 +118,30 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
     }
 
+    [Fact]
+    public async Task Copies_of_one_follower_written_by_the_fan_grain_and_by_a_bucket_keep_the_newest()
+    {
+        // A silo that has not heard of the move sends a copy to the fan grain while another sends the next one to the
+        // bucket: whichever grain writes them, in whatever order, the newest event wins and the count follows.
+        await using var cluster = await StartAsync("Stream", threshold: 1_000, checkEvery: 1_000, "buckets_stale_routing");
+        var (star, fan) = (new UserId(4_000), new UserId(40_001));
+        var bucket = cluster.Client.GetGrain<IFanBucketGrain>(star.Value, "follows/2");
+        var at = DateTimeOffset.UtcNow;
+        FollowChanged Change(EdgeState state, int seconds) => new(fan, star, state, at.AddSeconds(seconds));
+
+        await bucket.ApplyAllAsync([Change(EdgeState.Active, 0)]);
+        await Fans(cluster, star).ApplyAsync(Change(EdgeState.Removed, 2));
+        await bucket.ApplyAllAsync([Change(EdgeState.Active, 1)]);
+        Assert.False(await cluster.Store().IsFanAsync(star, fan, Token));
+        Assert.Equal(0, await Fans(cluster, star).GetFanCountAsync());
+
+        await bucket.ApplyAllAsync([Change(EdgeState.Active, 3)]);
+        await Fans(cluster, star).ApplyAsync(Change(EdgeState.Active, 3));
+        Assert.Equal([fan], (await Fans(cluster, star).GetFansAsync(new PageRequest(10))).Items.Select(e => e.UserId));
+        Assert.Equal(1, await Fans(cluster, star).GetFanCountAsync());
+        Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
+    }
+
     private Task<TestCluster> StartAsync(string mode, int threshold, int checkEvery, string database) =>
         RedundancyCluster.StartAsync(postgres, mode, new Dictionary<string, string?>
         {
