@@ -105,6 +105,10 @@ public sealed partial class FanBucketMap(ShardSet shards, IOptions<FanBucketOpti
         {
             await RefreshAsync();
         }
+        catch (ShardUnavailableException)
+        {
+            // The shard logs its own outage, once; the shards that answered were read, and the next interval tries again.
+        }
         catch (Exception exception)
         {
             LogRefreshFailed(logger, exception);
