@@ -26,9 +26,6 @@ public sealed partial class FanBucketMap(ShardSet shards, IOptions<FanBucketOpti
     private long _nextRefresh;
     private int _refreshing;
 
-    /// <summary>How many users this silo knows to be in buckets.</summary>
-    public int Count => _buckets.Count;
-
     /// <summary>The bucket, among <paramref name="buckets"/>, that writes <paramref name="follower"/>'s fan copy.</summary>
     public static int BucketOf(UserId follower, int buckets) => VirtualShardHash.Of(follower.Value ^ Salt, buckets);
 
