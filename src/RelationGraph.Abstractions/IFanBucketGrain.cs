@@ -8,7 +8,10 @@ namespace RelationGraph.Abstractions;
 [Alias("RelationGraph.IFanBucketGrain")]
 public interface IFanBucketGrain : IGrainWithIntegerCompoundKey
 {
-    /// <summary>Applies follows and unfollows of this bucket's user. Idempotent and order-independent.</summary>
-    [Alias("ApplyAllAsync")]
-    Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes);
+    /// <summary>
+    /// Applies a follow or unfollow of this bucket's user (Sync mode), as <see cref="IFanGrain.ApplyAsync"/> does.
+    /// Idempotent and order-independent; true when the fan list changed.
+    /// </summary>
+    [Alias("ApplyAsync")]
+    Task<bool> ApplyAsync(FollowChanged change);
 }

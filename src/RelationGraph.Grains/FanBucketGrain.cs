@@ -22,17 +22,22 @@ public sealed class FanBucketGrain(EdgeStore store, FanMetrics metrics, TimeProv
 
     private FanWrites Writes => _writes ??= new(store, metrics, time, User);
 
-    public async Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes) => await ForgetCachedIfChangedAsync(await Writes.ApplyAllAsync(changes));
+    public async Task<bool> ApplyAsync(FollowChanged change)
+    {
+        var changed = await Writes.ApplyAsync(change);
+        await ForgetCachedIfAsync(changed);
+        return changed;
+    }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<FollowChanged>().ResumeAsync(this);
 
-    public async Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) => await ForgetCachedIfChangedAsync(await Writes.ApplyDeliveryAsync(items));
+    public async Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) => await ForgetCachedIfAsync((await Writes.ApplyDeliveryAsync(items)).Changed > 0);
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 
-    private Task ForgetCachedIfChangedAsync(FanWriteResult result) =>
-        result.Changed > 0 ? GrainFactory.GetGrain<IFanGrain>(User.Value).InvalidateAsync() : Task.CompletedTask;
+    private Task ForgetCachedIfAsync(bool changed) =>
+        changed ? GrainFactory.GetGrain<IFanGrain>(User.Value).InvalidateAsync() : Task.CompletedTask;
 }

@@ -50,5 +50,5 @@ internal sealed class SourceWrites(EdgeStore store, Serializer serializer, Redun
     /// <summary>The copy's grain is the implicit subscriber of its stream: the fan grain, or the bucket keyed by the stream's namespace.</summary>
     private Task ApplyCopyAsync(FollowChanged change, string stream) => stream == RedundancyOptions.FollowStream
         ? grains.GetGrain<IFanGrain>(change.Followee.Value).ApplyAsync(change)
-        : grains.GetGrain<IFanBucketGrain>(change.Followee.Value, stream).ApplyAllAsync([change]);
+        : grains.GetGrain<IFanBucketGrain>(change.Followee.Value, stream).ApplyAsync(change);
 }

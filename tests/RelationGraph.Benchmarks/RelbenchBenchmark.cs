@@ -38,9 +38,9 @@ internal static class RelbenchBenchmark
         await using var server = await BenchmarkServer.StartAsync("relbench", null, cancellationToken);
         using var landings = new LandingLags();
         var results = new List<RelbenchResult>();
-        if (bucketCounts.FirstOrDefault(b => b is not 0 and (< 2 or > 1024)) is var badBuckets and not 0)
+        if (bucketCounts.Any(b => b is 1 or > 1024))
         {
-            throw new UsageException($"--buckets {badBuckets}: use 0 (no buckets) or 2 to 1024.");
+            throw new UsageException("--buckets: use 0 (no buckets) or 2 to 1024.");
         }
 
         foreach (var (mode, buckets) in modes.SelectMany(m => bucketCounts.Select(b => (m, b))))

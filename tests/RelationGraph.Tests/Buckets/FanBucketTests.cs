@@ -137,13 +137,13 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         var at = DateTimeOffset.UtcNow;
         FollowChanged Change(EdgeState state, int seconds) => new(fan, star, state, at.AddSeconds(seconds));
 
-        await bucket.ApplyAllAsync([Change(EdgeState.Active, 0)]);
+        await bucket.ApplyAsync(Change(EdgeState.Active, 0));
         await Fans(cluster, star).ApplyAsync(Change(EdgeState.Removed, 2));
-        await bucket.ApplyAllAsync([Change(EdgeState.Active, 1)]);
+        await bucket.ApplyAsync(Change(EdgeState.Active, 1));
         Assert.False(await cluster.Store().IsFanAsync(star, fan, Token));
         Assert.Equal(0, await Fans(cluster, star).GetFanCountAsync());
 
-        await bucket.ApplyAllAsync([Change(EdgeState.Active, 3)]);
+        await bucket.ApplyAsync(Change(EdgeState.Active, 3));
         await Fans(cluster, star).ApplyAsync(Change(EdgeState.Active, 3));
         Assert.Equal([fan], (await Fans(cluster, star).GetFansAsync(new PageRequest(10))).Items.Select(e => e.UserId));
         Assert.Equal(1, await Fans(cluster, star).GetFanCountAsync());
