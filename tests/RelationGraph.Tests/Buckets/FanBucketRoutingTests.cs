@@ -18,6 +18,15 @@ public sealed class FanBucketRoutingTests
         }
 
         Assert.All(perBucket, n => Assert.InRange(n, 900, 1_100));
+
+        // Ids with empty low bits, as timestamp-first id generators hand out, spread too.
+        Array.Clear(perBucket);
+        for (var follower = 1L; follower <= 16_000; follower++)
+        {
+            perBucket[FanBucketMap.BucketOf(new UserId((1_700_000_000_000L + follower) << 22), 16)]++;
+        }
+
+        Assert.All(perBucket, n => Assert.InRange(n, 850, 1_150));
     }
 
     [Fact]
