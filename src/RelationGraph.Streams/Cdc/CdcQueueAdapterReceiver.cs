@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,9 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
 
     private const int UnlimitedBatch = 1024;
 
+    /// <summary>How long a shutdown waits for the cancelled reader before the server ends its session.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
+
     /// <summary>How many announced trace contexts wait for their rows at most.</summary>
     private const int TracesKept = 100_000;
 
@@ -44,6 +48,9 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
     private readonly QueueId _queue;
     private readonly Shard _shard;
     private readonly string _slot;
+
+    // Names this receiver's replication session on the server: one receiver of a queue at a time in a process.
+    private readonly string _applicationName;
     private readonly CdcStreamOptions _options;
     private readonly Serializer _serializer;
     private readonly TimeProvider _time;
@@ -75,6 +82,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
         _queue = queue;
         _shard = shard;
         _slot = CdcReplicationSlots.SlotName(shard.Database.Database);
+        _applicationName = Truncate($"rg-cdc {_provider}/{CdcQueueMapper.ShardOf(_queue)} {Environment.ProcessId}@{Environment.MachineName}", 63);
         _options = options;
         _serializer = serializer;
         _time = time;
@@ -244,12 +252,25 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
             // disposes its timeout source under it. The token is cancelled all the same, and the reader below sees it.
         }
 
+        var stopping = Stopwatch.StartNew();
         try
         {
-            await _reading.WaitAsync(timeout, cancellationToken);
+            await _reading.WaitAsync(timeout < StopGrace ? timeout : StopGrace, cancellationToken);
         }
         catch (TimeoutException)
         {
+            // A cancelled replication stream can take a long while to end (Npgsql finishes the copy with the server, which
+            // may still be decoding), and its session holds the slot until then, keeping the queue's next owner out. The
+            // server ends the session instead.
+            var ended = await EndWalSenderAsync(timeoutSource.Token);
+            LogWalSenderEnded(_logger, _provider, _queue, _slot, StopGrace, ended);
+            try
+            {
+                await _reading.WaitAsync(timeout - stopping.Elapsed > TimeSpan.Zero ? timeout - stopping.Elapsed : TimeSpan.Zero, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         if (_reading.IsCompleted)
@@ -260,6 +281,30 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
         lock (_lock)
         {
             LogStopped(_logger, _provider, _queue, _slot, new NpgsqlLogSequenceNumber(_acks.Acknowledged), _acks.InFlight);
+        }
+    }
+
+    /// <summary>Ends, from the server's side, this receiver's replication session if it still holds the slot; answers how many ended.</summary>
+    private async Task<int> EndWalSenderAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _shard.RunAsync(async (dataSource, ct) =>
+            {
+                await using var command = dataSource.CreateCommand("""
+                    SELECT count(pg_terminate_backend(a.pid))::integer
+                    FROM pg_replication_slots s JOIN pg_stat_activity a ON a.pid = s.active_pid
+                    WHERE s.slot_name = $1 AND a.application_name = $2
+                    """);
+                command.Parameters.Add(new() { Value = _slot });
+                command.Parameters.Add(new() { Value = _applicationName });
+                return (int)(await command.ExecuteScalarAsync(ct))!;
+            }, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The shard is unreachable: so is the session, which the server ends at wal_sender_timeout.
+            return 0;
         }
     }
 
@@ -382,7 +427,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
         var connectionString = new NpgsqlConnectionStringBuilder(_shard.ConnectionString)
         {
             Pooling = false,
-            ApplicationName = Truncate($"rg-cdc {_provider}/{CdcQueueMapper.ShardOf(_queue)} {Environment.ProcessId}@{Environment.MachineName}", 63),
+            ApplicationName = _applicationName,
         }.ConnectionString;
         await using var connection = new LogicalReplicationConnection(connectionString) { WalReceiverStatusInterval = _options.StatusInterval };
         await connection.Open(cancellationToken);
@@ -574,4 +619,7 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
 
     [LoggerMessage(8, LogLevel.Information, "{Provider} queue {Queue} stopped reading slot {Slot} at {Acknowledged}, {InFlight} containers unacknowledged")]
     private static partial void LogStopped(ILogger logger, string provider, QueueId queue, string slot, NpgsqlLogSequenceNumber acknowledged, int inFlight);
+
+    [LoggerMessage(9, LogLevel.Warning, "{Provider} queue {Queue}: the reader of slot {Slot} had not stopped {Grace} after shutdown began; the server ended {Sessions} session(s)")]
+    private static partial void LogWalSenderEnded(ILogger logger, string provider, QueueId queue, string slot, TimeSpan grace, int sessions);
 }

@@ -71,10 +71,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         await using var cluster = await StartAsync("Stream", threshold: 50, checkEvery: 10, "buckets_paging");
         var star = new UserId(2_000);
         var before = RedundancyCluster.Users(20_001, 300);
-        foreach (var lane in before.Chunk(50))
-        {
-            await Task.WhenAll(lane.Select(f => Following(cluster, f).FollowAsync(star)));
-        }
+        await FollowAsync(cluster, before, star, atOnce: 50);
 
         await WaitForCopiesAsync(cluster, "Stream");
         Assert.Equal(1, await cluster.Shards().For(star).ScalarAsync<long>("SELECT count(*) FROM fan_buckets WHERE user_id = $1", Token, star.Value));
@@ -128,10 +125,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         await using var cluster = await StartAsync("Sync", threshold: 5, checkEvery: 1, "buckets_merged_pages");
         var star = new UserId(5_000);
         var followers = RedundancyCluster.Users(50_001, 240);
-        foreach (var lane in followers.Chunk(40))
-        {
-            await Task.WhenAll(lane.Select(f => Following(cluster, f).FollowAsync(star)));
-        }
+        await FollowAsync(cluster, followers, star, atOnce: 40);
 
         await WaitForMoveAsync(cluster, star);
 
@@ -239,6 +233,14 @@ public sealed class FanBucketTests(PostgresFixture postgres)
     {
         var positions = mode == "Cdc" ? await SocialCluster.WalPositionsAsync(cluster.Shards(), Token) : null;
         await Eventually.WaitAsync(ct => SocialCluster.CaughtUpAsync(cluster.Shards(), mode, positions, ct), Deadline, () => "the fan copies", Token);
+    }
+
+    private static async Task FollowAsync(TestCluster cluster, IReadOnlyList<UserId> followers, UserId star, int atOnce)
+    {
+        foreach (var lane in followers.Chunk(atOnce))
+        {
+            await Task.WhenAll(lane.Select(f => Following(cluster, f).FollowAsync(star)));
+        }
     }
 
     private static IFollowingGrain Following(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFollowingGrain>(user.Value);
