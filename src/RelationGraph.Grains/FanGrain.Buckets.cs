@@ -27,8 +27,10 @@ public sealed partial class FanGrain
             throw;
         }
 
-        return await FanPageMerge.MergeAsync(
-            buckets, page, (bucket, p) => Bucket(bucket).GetFansAsync(buckets, p), last => store.CursorAfter(EdgeDirection.Fans, Me, last));
+        // The buckets' pages keep users being deleted (so the merge can tell where each bucket ended); the merged page does not.
+        await erasedUsers.RefreshIfDueAsync();
+        return erasedUsers.Without(await FanPageMerge.MergeAsync(
+            buckets, page, (bucket, p) => Bucket(bucket).GetFansAsync(buckets, p), last => store.CursorAfter(EdgeDirection.Fans, Me, last)));
     }
 
     /// <summary>

@@ -24,12 +24,13 @@ public sealed partial class FanGrain(
     TimeProvider time,
     IOptions<ListCacheOptions> cacheOptions,
     ListCacheBudget cacheBudget,
+    ErasedUsers erasedUsers,
     FanBucketMap bucketMap,
     IOptions<FanBucketOptions> bucketOptions,
     ILogger<FanGrain> logger)
     : Grain, IFanGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<FollowChanged>
 {
-    private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, time);
+    private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, time, erasedUsers);
     private DeletionCheck? _deletion;
     private FanWrites? _writes;
 

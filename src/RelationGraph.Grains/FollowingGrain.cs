@@ -19,12 +19,13 @@ public sealed class FollowingGrain(
     IOptions<RedundancyOptions> options,
     IOptions<ListCacheOptions> cacheOptions,
     ListCacheBudget cacheBudget,
+    ErasedUsers erasedUsers,
     IOptions<RateLimitOptions> rateLimitOptions,
     RateLimitMetrics rateLimitMetrics,
     FanBucketMap fanBuckets)
     : Grain, IFollowingGrain
 {
-    private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, timeProvider);
+    private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, timeProvider, erasedUsers);
     private readonly EventClock _clock = new(timeProvider);
     private SourceWrites? _writes;
     private UserRateLimiter? _rateLimiter;

@@ -6,9 +6,10 @@ namespace RelationGraph.Grains;
 /// One grain's cached pages and count of the list it owns. Reads interleave with each other and with the grain's
 /// writes, so a load caches its result only when no write began or ended while it ran: the grain invalidates before
 /// it writes and again after the write committed (<see cref="WriteAsync{T}"/>), and a load that saw either keeps its
-/// answer to itself.
+/// answer to itself. With <see cref="ErasedUsers"/>, pages leave out users being deleted, and a count cached before a
+/// deletion's walk finished is not served once the silo has heard of it.
 /// </summary>
-internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget, TimeProvider time)
+internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget, TimeProvider time, ErasedUsers? erased = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string? Cursor, int Limit), Cached<EdgePage>> _pages = [];
@@ -20,11 +21,12 @@ internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget
     {
         var key = (page.Cursor, page.Limit);
         long version;
+        await RefreshErasedAsync();
         lock (_lock)
         {
             if (_pages.TryGetValue(key, out var cached) && IsFresh(cached.At))
             {
-                return cached.Value;
+                return WithoutErased(cached.Value);
             }
 
             version = _version;
@@ -49,20 +51,22 @@ internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget
                 if (budget.TryReserve(size))
                 {
                     _reserved += size;
-                    _pages[key] = new(loaded, time.GetTimestamp(), size);
+                    _pages[key] = new(loaded, time.GetTimestamp(), size, 0);
                 }
             }
         }
 
-        return loaded;
+        return WithoutErased(loaded);
     }
 
     public async Task<long> GetCountAsync(Func<Task<long>> load)
     {
         long version;
+        await RefreshErasedAsync();
+        var walks = erased?.WalksHeard ?? 0;
         lock (_lock)
         {
-            if (_count is { } cached && IsFresh(cached.At))
+            if (_count is { } cached && IsFresh(cached.At) && cached.Walks == walks)
             {
                 return cached.Value;
             }
@@ -75,7 +79,7 @@ internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget
         {
             if (version == _version && options.TimeToLive > TimeSpan.Zero)
             {
-                _count = new(loaded, time.GetTimestamp(), 0);
+                _count = new(loaded, time.GetTimestamp(), 0, walks);
             }
         }
 
@@ -121,5 +125,10 @@ internal sealed class ListCache(ListCacheOptions options, ListCacheBudget budget
 
     private bool IsFresh(long at) => time.GetElapsedTime(at) < options.TimeToLive;
 
-    private readonly record struct Cached<T>(T Value, long At, long Size);
+    private Task RefreshErasedAsync() => erased?.RefreshIfDueAsync() ?? Task.CompletedTask;
+
+    private EdgePage WithoutErased(EdgePage page) => erased?.Without(page) ?? page;
+
+    /// <param name="Walks">For a count, <see cref="ErasedUsers.WalksHeard"/> before it was loaded.</param>
+    private readonly record struct Cached<T>(T Value, long At, long Size, long Walks);
 }

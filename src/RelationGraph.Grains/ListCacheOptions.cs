@@ -21,4 +21,11 @@ public sealed class ListCacheOptions
     /// are served without being kept. Zero keeps no pages. Default 64 MiB.
     /// </summary>
     public long MaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// How often a silo looks for user deletions, so that its cached pages leave deleted users out and its cached counts
+    /// follow a finished deletion (<see cref="ErasedUsers"/>); a deletion waits this long after marking the user and after
+    /// its walk. Default 1 s.
+    /// </summary>
+    public TimeSpan ErasureCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

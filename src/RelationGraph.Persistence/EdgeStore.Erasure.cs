@@ -142,6 +142,69 @@ public sealed partial class EdgeStore
             return (bool)(await command.ExecuteScalarAsync(ct))!;
         }, cancellationToken);
 
+    /// <summary>Records on <paramref name="shard"/> that the walk of <paramref name="user"/>'s rows has finished.</summary>
+    public static Task MarkWalkedAsync(Shard shard, UserId user, CancellationToken cancellationToken) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand("UPDATE erased_users SET walked_at = coalesce(walked_at, clock_timestamp()) WHERE user_id = $1");
+            command.Parameters.Add(new() { Value = user.Value });
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The erasures on <paramref name="shard"/> not settled by <paramref name="since"/>: users whose walk has not finished,
+    /// or finished after it; with when it finished.
+    /// </summary>
+    public static Task<List<(long User, DateTimeOffset? WalkedAt)>> ReadUnsettledErasuresAsync(Shard shard, DateTimeOffset since, CancellationToken cancellationToken) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT user_id, walked_at FROM erased_users WHERE coalesce(walked_at, 'infinity'::timestamptz) > $1");
+            command.Parameters.Add(new() { Value = since });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var erasures = new List<(long, DateTimeOffset?)>();
+            while (await reader.ReadAsync(ct))
+            {
+                erasures.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1)));
+            }
+
+            return erasures;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> of <paramref name="shard"/>'s dead letters after <paramref name="after"/> (queue, then
+    /// sequence), with their payloads: an event names its follower only there.
+    /// </summary>
+    public static Task<List<(int Queue, long Sequence, byte[] Payload)>> ReadDeadLettersAsync(
+        Shard shard, (int Queue, long Sequence) after, int limit, CancellationToken cancellationToken) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT queue, sequence, payload FROM stream_dead_letters WHERE (queue, sequence) > ($1, $2) ORDER BY queue, sequence LIMIT $3");
+            command.Parameters.Add(new() { Value = after.Queue });
+            command.Parameters.Add(new() { Value = after.Sequence });
+            command.Parameters.Add(new() { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var letters = new List<(int, long, byte[])>();
+            while (await reader.ReadAsync(ct))
+            {
+                letters.Add((reader.GetInt32(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)));
+            }
+
+            return letters;
+        }, cancellationToken);
+
+    /// <summary>Removes these dead letters from <paramref name="shard"/>.</summary>
+    public static Task<int> DeleteDeadLettersAsync(Shard shard, IReadOnlyList<(int Queue, long Sequence)> letters, CancellationToken cancellationToken) =>
+        shard.RunAsync(async (dataSource, ct) =>
+        {
+            await using var command = dataSource.CreateCommand(
+                "DELETE FROM stream_dead_letters WHERE (queue, sequence) IN (SELECT * FROM unnest($1::integer[], $2::bigint[]))");
+            command.Parameters.Add(new() { Value = letters.Select(l => l.Queue).ToArray() });
+            command.Parameters.Add(new() { Value = letters.Select(l => l.Sequence).ToArray() });
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
     /// <summary>
     /// The erasure's last step on <paramref name="shard"/>: the user's counts, their fan buckets, and whatever the change
     /// log and the dead letters still name of them.

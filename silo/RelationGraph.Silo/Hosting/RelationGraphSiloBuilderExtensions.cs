@@ -55,8 +55,10 @@ public static class RelationGraphSiloBuilderExtensions
             .Validate(o => o.TimeToLive >= TimeSpan.Zero, "RelationGraph:ListCache:TimeToLive must not be negative.")
             .Validate(o => o.MaxPages >= 1, "RelationGraph:ListCache:MaxPages must be at least 1.")
             .Validate(o => o.MaxBytes >= 0, "RelationGraph:ListCache:MaxBytes must not be negative.")
+            .Validate(o => o.ErasureCheckInterval > TimeSpan.Zero, "RelationGraph:ListCache:ErasureCheckInterval must be positive.")
             .ValidateOnStart();
         services.AddSingleton<ListCacheBudget>();
+        services.AddSingleton<ErasedUsers>();
         services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.SectionName));
         // Millions of distinct users can be touched within minutes (a crawl, a suggestion job), up to three activations
         // each: Orleans sheds the least recently used activations when the GC's committed memory passes its limit

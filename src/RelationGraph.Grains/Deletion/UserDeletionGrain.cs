@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using RelationGraph.Abstractions;
 using RelationGraph.Abstractions.Deletion;
 using RelationGraph.Grains.Audit;
@@ -19,6 +20,8 @@ public sealed partial class UserDeletionGrain(
     EdgeStore store,
     DeletionMetrics metrics,
     IOptions<DeletionOptions> options,
+    IOptions<ListCacheOptions> cacheOptions,
+    Serializer serializer,
     TimeProvider time,
     ILogger<UserDeletionGrain> logger)
     : Grain, IUserDeletionGrain, IRemindable
@@ -142,12 +145,14 @@ public sealed partial class UserDeletionGrain(
                     GrainFactory.GetGrain<IFollowingGrain>(Me.Value).MarkDeletedAsync(),
                     GrainFactory.GetGrain<IFanGrain>(Me.Value).MarkDeletedAsync(),
                     GrainFactory.GetGrain<ISocialGrain>(Me.Value).MarkDeletedAsync());
+                p.MarksHeldAt = time.GetUtcNow();
                 p.Phase = DeletionPhase.WaitingForWriters;
                 break;
 
             case DeletionPhase.WaitingForWriters:
+                // And until every silo's caches have heard of the mark, so none shows the user once the walk passed.
                 var ended = await Task.WhenAll(shards.Select((shard, i) => EdgeStore.EarlierTransactionsEndedAsync(shard, p.MarkedAt[i], cancellationToken)));
-                if (!ended.All(e => e))
+                if (!ended.All(e => e) || !CachesHeardSince(p.MarksHeldAt))
                 {
                     await Task.Delay(options.Value.PollInterval, time, cancellationToken);
                     return;
@@ -163,13 +168,15 @@ public sealed partial class UserDeletionGrain(
                 break;
 
             case DeletionPhase.Draining:
+                // And until every silo's caches have heard the walk ended, so none serves a count from before it.
                 var passed = await Task.WhenAll(shards.Select((shard, i) => EdgeStore.FeedsPassedAsync(shard, p.FeedSequences[i], p.FeedLsns[i], cancellationToken)));
-                if (!passed.All(d => d))
+                if (!passed.All(d => d) || !CachesHeardSince(p.WalkEndHeldAt))
                 {
                     await Task.Delay(options.Value.PollInterval, time, cancellationToken);
                     return;
                 }
 
+                await Task.WhenAll(shards.Select(shard => EraseOwnDeadLettersAsync(shard, cancellationToken)));
                 await Task.WhenAll(shards.Select(shard => EdgeStore.FinishErasureAsync(shard, Me, cancellationToken)));
                 p.Phase = DeletionPhase.Done;
                 p.FinishedAt = time.GetUtcNow();
@@ -191,6 +198,8 @@ public sealed partial class UserDeletionGrain(
                 // No row of the user is left, so all of the total is removed, even rows whose removal a crash kept from
                 // being counted.
                 p.Removed = p.Total;
+                await Task.WhenAll(store.Shards.All.Select(shard => EdgeStore.MarkWalkedAsync(shard, Me, cancellationToken)));
+                p.WalkEndHeldAt = time.GetUtcNow();
                 var feeds = await Task.WhenAll(store.Shards.All.Select(shard => EdgeStore.FeedPositionAsync(shard, cancellationToken)));
                 p.FeedSequences = [.. feeds.Select(f => f.Sequence)];
                 p.FeedLsns = [.. feeds.Select(f => f.Lsn)];
@@ -204,4 +213,6 @@ public sealed partial class UserDeletionGrain(
             (p.AfterDirection, p.AfterOther) = rows[^1];
         }
     }
+
+    private bool CachesHeardSince(DateTimeOffset at) => time.GetUtcNow() - at >= cacheOptions.Value.ErasureCheckInterval;
 }

@@ -22,4 +22,11 @@ public sealed class UserDeletionProgress
     /// <summary>Per shard, where its fan-copy feeds stood when the walk ended: the newest outbox event and the WAL position.</summary>
     [Id(8)] public long[] FeedSequences { get; set; } = [];
     [Id(9)] public ulong[] FeedLsns { get; set; } = [];
+
+    /// <summary>
+    /// When every shard held the mark, and when every shard held the walk's end: each is followed by one
+    /// <see cref="ListCacheOptions.ErasureCheckInterval"/>, after which every silo's list caches have heard of it.
+    /// </summary>
+    [Id(10)] public DateTimeOffset MarksHeldAt { get; set; }
+    [Id(11)] public DateTimeOffset WalkEndHeldAt { get; set; }
 }

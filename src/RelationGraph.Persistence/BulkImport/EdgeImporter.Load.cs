@@ -7,11 +7,13 @@ public sealed partial class EdgeImporter
 {
     private const string EdgeColumns = "(owner_id, direction, other_id, state, event_at)";
 
-    // The batch holds each pair once (the runs keep the newest), so no row is touched twice.
+    // The batch holds each pair once (the runs keep the newest), so no row is touched twice. A pair naming a deleted user
+    // is left out, as the service's own writes refuse it (every shard holds every deletion mark, so both copies agree).
     private const string MergeSql = """
         WITH merged AS (
             INSERT INTO edges AS e (owner_id, direction, other_id, state, event_at)
-            SELECT owner_id, direction, other_id, 1, event_at FROM import_edges
+            SELECT owner_id, direction, other_id, 1, event_at FROM import_edges i
+            WHERE NOT EXISTS (SELECT FROM erased_users d WHERE d.user_id IN (i.owner_id, i.other_id))
             ON CONFLICT (owner_id, direction, other_id) DO UPDATE SET state = 1, event_at = excluded.event_at, updated_at = now()
             WHERE e.state = 0 AND excluded.event_at > e.event_at
             RETURNING e.owner_id, e.direction),
@@ -176,7 +178,9 @@ public sealed partial class EdgeImporter
 
     private static async Task<bool> IsEmptyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var isEmpty = new NpgsqlCommand("SELECT NOT EXISTS (SELECT FROM edges) AND NOT EXISTS (SELECT FROM edge_counts)", connection);
+        // A shard that has seen a deletion merges, so the rows of deleted users are left out.
+        await using var isEmpty = new NpgsqlCommand(
+            "SELECT NOT EXISTS (SELECT FROM edges) AND NOT EXISTS (SELECT FROM edge_counts) AND NOT EXISTS (SELECT FROM erased_users)", connection);
         return (bool)(await isEmpty.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -144,6 +144,23 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_import_leaves_out_the_relations_of_deleted_users_in_both_copies()
+    {
+        var (a, b, deleted) = (new UserId(10), new UserId(20), new UserId(30));
+        await using var storage = await StorageHost.StartAsync(postgres.NewDatabase("import_deleted"));
+        await Task.WhenAll(storage.Shards.All.Select(shard => EdgeStore.MarkDeletedAsync(shard, deleted, Token)));
+
+        await File.WriteAllTextAsync(_file, "10,20,1000000\n30,10,1000000\n20,30,1000000\n", Token);
+        var summary = await new EdgeImporter(storage.Shards).ImportAsync(_file, cancellationToken: Token);
+
+        Assert.Equal(0, summary.BulkLoadedShards);
+        Assert.Equal(1, summary.NewFollows);
+        Assert.Equal(EdgeState.Active, (await storage.Edges.GetAsync(EdgeDirection.Fans, b, a, Token))!.State);
+        Assert.Equal(0, await SumAsync(storage, "SELECT count(*) FROM edges WHERE owner_id = 30 OR other_id = 30"));
+        Assert.Equal(2, await SumAsync(storage, "SELECT coalesce(sum(count), 0)::bigint FROM edge_counts"));
+    }
+
+    [Fact]
     public void The_generator_is_reproducible_and_skewed()
     {
         var first = new EdgeListGenerator(users: 10_000, edges: 50_000, skew: 1.1, seed: 9).Generate().ToList();

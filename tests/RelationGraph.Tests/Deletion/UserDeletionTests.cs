@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Orleans.TestingHost;
 using RelationGraph.Abstractions;
 using RelationGraph.Abstractions.Deletion;
@@ -22,9 +24,7 @@ public sealed class UserDeletionTests(PostgresFixture postgres)
     [InlineData("Cdc")]
     public async Task Deleting_a_user_removes_every_relation_both_copies_and_keeps_the_other_counts_exact(string mode)
     {
-        // Active grains serve cached pages and counts for up to the cache's time to live; a second here.
-        await using var cluster = await RedundancyCluster.StartAsync(
-            postgres, mode, new Dictionary<string, string?> { ["RelationGraph:ListCache:TimeToLive"] = "00:00:01" }, silos: 2, meta: postgres.NewDatabase($"deletion_{mode}"));
+        await using var cluster = await RedundancyCluster.StartAsync(postgres, mode, silos: 2, meta: postgres.NewDatabase($"deletion_{mode}"));
         var store = cluster.Store();
         var (u, a, b, c, d, e, f, g, h, i) = (User(100), User(101), User(102), User(103), User(104), User(105), User(106), User(107), User(108), User(109));
         await Following(cluster, u).FollowAsync(a);
@@ -43,6 +43,21 @@ public sealed class UserDeletionTests(PostgresFixture postgres)
         Assert.Equal(2, await Fans(cluster, a).GetFanCountAsync() + await Fans(cluster, b).GetFanCountAsync());
         Assert.Equal(1, await Social(cluster, e).GetFriendCountAsync());
 
+        // Dead letters: one of u's own follows (kept under a's stream key, so only its payload names u), one unrelated.
+        var serializer = cluster.Services().GetRequiredService<Serializer>();
+        var deadLetters = cluster.Shards().All[0];
+        foreach (var (sequence, change) in new[] { (1L, new FollowChanged(u, a, EdgeState.Active, DateTimeOffset.UtcNow)), (2L, new FollowChanged(a, c, EdgeState.Active, DateTimeOffset.UtcNow)) })
+        {
+            await deadLetters.ScalarAsync<int>(
+                "WITH added AS (INSERT INTO stream_dead_letters (queue, sequence, namespace, stream_key, payload, created_at, attempts, error) VALUES (0, $1, 'follows', $2, $3, now(), 3, 'test') RETURNING 1) SELECT count(*)::integer FROM added",
+                Token, sequence, change.Followee.Value, serializer.SerializeToArray<object>(change));
+        }
+
+        // The other users' grains cache pages and counts naming u (for 30 s, the default time to live).
+        Assert.Contains(u, (await Fans(cluster, a).GetFansAsync(new PageRequest(10))).Items.Select(x => x.UserId));
+        Assert.Contains(u, (await Following(cluster, c).GetFollowingAsync(new PageRequest(10))).Items.Select(x => x.UserId));
+        Assert.Equal(1, await Following(cluster, c).GetFollowingCountAsync());
+
         var started = await Deletion(cluster, u).DeleteAsync();
         await Assert.ThrowsAsync<UserDeletedException>(() => Following(cluster, u).GetFollowingAsync(new PageRequest(10)));
         var again = await Deletion(cluster, u).DeleteAsync();
@@ -60,7 +75,14 @@ public sealed class UserDeletionTests(PostgresFixture postgres)
         Assert.Equal(0, await store.GetCountAsync(EdgeDirection.Friends, e, Token));
         Assert.Equal(1, await store.GetCountAsync(EdgeDirection.Fans, c, Token));
         Assert.True(await Following(cluster, a).IsFollowingAsync(c));
-        await Eventually.ValueAsync(_ => Fans(cluster, a).GetFanCountAsync(), n => n == 0, TimeSpan.FromSeconds(10), "a's cached fan count", Token);
+        var sequencesLeft = await deadLetters.ScalarAsync<long[]>("SELECT array_agg(sequence ORDER BY sequence) FROM stream_dead_letters", Token);
+        Assert.Equal([2L], sequencesLeft);
+
+        // Once the deletion says so, no cached page or count anywhere names u.
+        Assert.DoesNotContain(u, (await Fans(cluster, a).GetFansAsync(new PageRequest(10))).Items.Select(x => x.UserId));
+        Assert.DoesNotContain(u, (await Following(cluster, c).GetFollowingAsync(new PageRequest(10))).Items.Select(x => x.UserId));
+        Assert.Equal(0, await Fans(cluster, a).GetFanCountAsync());
+        Assert.Equal(0, await Following(cluster, c).GetFollowingCountAsync());
     }
 
     [Fact]
