@@ -14,10 +14,7 @@ public interface IFanGrain : IGrainWithIntegerKey
     [Alias("ApplyAllAsync")]
     Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes);
 
-    /// <summary>
-    /// A page of this user's fans, newest first. Interleaves, so a celebrity's readers never queue behind one another or
-    /// behind fan writes. Once the user is in buckets, the page merges the pages of the buckets (<see cref="IFanBucketGrain"/>).
-    /// </summary>
+    /// <summary>A page of this user's fans, newest first. Interleaves, so a celebrity's readers never queue behind one another or behind fan writes.</summary>
     [AlwaysInterleave]
     [Alias("GetFansAsync")]
     Task<EdgePage> GetFansAsync(PageRequest page);
@@ -27,18 +24,10 @@ public interface IFanGrain : IGrainWithIntegerKey
     [Alias("GetFanCountAsync")]
     Task<long> GetFanCountAsync();
 
-    /// <summary>
-    /// Forgets this grain's cached pages and counts, and those of the user's buckets: a write went around the grain (a
-    /// block retiring follows).
-    /// </summary>
+    /// <summary>Forgets this grain's cached pages and counts: a write went around the grain (a block retiring follows).</summary>
     [AlwaysInterleave]
     [Alias("InvalidateAsync")]
     Task InvalidateAsync();
-
-    /// <summary>Forgets this grain's cached pages and count: one of the user's buckets changed the fan list.</summary>
-    [AlwaysInterleave]
-    [Alias("BucketChangedAsync")]
-    Task BucketChangedAsync();
 
     /// <summary>Called by the user's deletion once it has begun: from then on this grain's reads answer <see cref="Deletion.UserDeletedException"/>.</summary>
     [AlwaysInterleave]

@@ -41,7 +41,7 @@ public sealed partial class ErasedUsers(EdgeStore store, IOptions<ListCacheOptio
     /// <summary><paramref name="page"/> without the users whose erasure this silo knows of.</summary>
     public EdgePage Without(EdgePage page)
     {
-        var unsettled = _unsettled;
+        var unsettled = Volatile.Read(ref _unsettled);
         return unsettled.Count == 0 || !page.Items.Any(e => unsettled.ContainsKey(e.UserId.Value))
             ? page
             : page with { Items = [.. page.Items.Where(e => !unsettled.ContainsKey(e.UserId.Value))] };
@@ -104,7 +104,7 @@ public sealed partial class ErasedUsers(EdgeStore store, IOptions<ListCacheOptio
 
                 if (failed < store.Shards.All.Count)
                 {
-                    _unsettled = found.ToFrozenDictionary();
+                    Volatile.Write(ref _unsettled, found.ToFrozenDictionary());
                 }
 
                 Volatile.Write(ref _checkedAt, startedAt);

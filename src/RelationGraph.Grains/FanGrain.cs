@@ -13,9 +13,8 @@ namespace RelationGraph.Grains;
 /// reverse copy of friend asks (<see cref="RelationKind.FriendAsk"/>), which ride the same stream. It is an implicit
 /// subscriber of the follow stream keyed by its user: whichever stream provider carries the deployment's follow events
 /// (the outbox in Stream mode, the replication feed in Cdc mode) delivers them here in batches. Once the user has more
-/// fans than <see cref="FanBucketOptions.Threshold"/>, it moves the user into buckets (<c>FanGrain.Buckets.cs</c>):
-/// from then on <see cref="FanBucketGrain"/>s write the copies and read the pages, which this grain merges; the count
-/// stays here.
+/// fans than <see cref="FanBucketOptions.Threshold"/>, it moves the user into buckets: from then on
+/// <see cref="FanBucketGrain"/>s write the copies, and this grain serves the pages and the count.
 /// </summary>
 [ImplicitStreamSubscription(RedundancyOptions.FollowStream)]
 public sealed partial class FanGrain(
@@ -33,6 +32,8 @@ public sealed partial class FanGrain(
     private readonly ListCache _cache = new(cacheOptions.Value, cacheBudget, time, erasedUsers);
     private DeletionCheck? _deletion;
     private FanWrites? _writes;
+    private int _addedSinceCheck;
+    private bool _bucketed;
 
     private UserId Me => new(this.GetPrimaryKeyLong());
 
@@ -49,16 +50,14 @@ public sealed partial class FanGrain(
     public async Task<bool> ApplyAsync(FollowChanged change)
     {
         var changed = await _cache.WriteAsync(() => Writes.ApplyAsync(change));
-        await AfterWriteAsync(new(changed ? 1 : 0, changed && change.State == EdgeState.Active && change.Kind == RelationKind.Follow ? 1 : 0));
+        await MoveIntoBucketsIfDueAsync(changed && change.State == EdgeState.Active && change.Kind == RelationKind.Follow ? 1 : 0);
         return changed;
     }
 
     public async Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes) =>
-        await AfterWriteAsync(await _cache.WriteAsync(() => Writes.ApplyAllAsync(changes)));
+        await MoveIntoBucketsIfDueAsync((await _cache.WriteAsync(() => Writes.ApplyAllAsync(changes))).Added);
 
-    public Task<EdgePage> GetFansAsync(PageRequest page) => bucketMap.TryGetBuckets(Me, out var buckets)
-        ? Deletion.ReadAsync(() => GetMergedFansAsync(buckets, page))
-        : Deletion.ReadPageAsync(check => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p, check)));
+    public Task<EdgePage> GetFansAsync(PageRequest page) => Deletion.ReadPageAsync(check => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p, check)));
 
     public Task<long> GetFanCountAsync() => Deletion.ReadAsync(() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me)));
 
@@ -77,7 +76,7 @@ public sealed partial class FanGrain(
     // Once the user is in buckets, events still arrive here from silos that have not heard yet (and, in Cdc mode, from
     // the replication feed): they are written here, into the same rows a bucket would write.
     public async Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) =>
-        await AfterWriteAsync(await _cache.WriteAsync(() => Writes.ApplyDeliveryAsync(items)));
+        await MoveIntoBucketsIfDueAsync((await _cache.WriteAsync(() => Writes.ApplyDeliveryAsync(items))).Added);
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 
@@ -86,12 +85,37 @@ public sealed partial class FanGrain(
     public Task InvalidateAsync()
     {
         _cache.Invalidate();
-        return bucketMap.TryGetBuckets(Me, out var buckets) ? InvalidateBucketsAsync(buckets) : Task.CompletedTask;
+        return Task.CompletedTask;
     }
 
-    public Task BucketChangedAsync()
+    /// <summary>
+    /// After every <see cref="FanBucketOptions.CheckEvery"/> fans added in this activation, reads the fan count; past the
+    /// threshold, lists the user in <c>fan_buckets</c>. That is the whole move: the rows stay, the count stays one row,
+    /// and whichever grain writes a copy writes it under the same row lock, so nothing can be lost or counted twice.
+    /// </summary>
+    private async Task MoveIntoBucketsIfDueAsync(int added)
     {
-        _cache.Invalidate();
-        return Task.CompletedTask;
+        var settings = bucketOptions.Value;
+        _addedSinceCheck += added;
+        if (_bucketed || _addedSinceCheck < settings.CheckEvery)
+        {
+            return;
+        }
+
+        _addedSinceCheck = 0;
+        if (bucketMap.TryGetBuckets(Me, out _))
+        {
+            _bucketed = true;
+            return;
+        }
+
+        var fans = await store.GetCountAsync(EdgeDirection.Fans, Me);
+        if (fans >= settings.Threshold)
+        {
+            var buckets = await bucketMap.AddAsync(Me, settings.Buckets);
+            _bucketed = true;
+            metrics.RecordMovedIntoBuckets();
+            LogMovedIntoBuckets(logger, Me.Value, fans, buckets);
+        }
     }
 }

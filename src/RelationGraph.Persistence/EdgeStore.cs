@@ -180,11 +180,7 @@ public sealed partial class EdgeStore(
     /// <paramref name="checkDeleted"/>, whether the owner is deleted is read in the same round trip, and a deleted owner
     /// throws <see cref="UserDeletedException"/>.
     /// </summary>
-    public Task<EdgePage> GetPageAsync(EdgeDirection direction, UserId owner, PageRequest page, bool checkDeleted = false, CancellationToken cancellationToken = default) =>
-        ReadPageAsync(direction, owner, page, checkDeleted, bucket: null, cancellationToken);
-
-    private Task<EdgePage> ReadPageAsync(
-        EdgeDirection direction, UserId owner, PageRequest page, bool checkDeleted, (int Bucket, int Buckets)? bucket, CancellationToken cancellationToken)
+    public Task<EdgePage> GetPageAsync(EdgeDirection direction, UserId owner, PageRequest page, bool checkDeleted = false, CancellationToken cancellationToken = default)
     {
         page.Validate();
         var list = ListName(direction);
@@ -197,13 +193,7 @@ public sealed partial class EdgeStore(
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(IsDeletedSql) { Parameters = { new() { Value = owner.Value } } });
             }
 
-            var command = new NpgsqlBatchCommand((after, bucket) switch
-            {
-                (null, null) => FirstPageSql,
-                (_, null) => NextPageSql,
-                (null, _) => BucketFirstPageSql,
-                _ => BucketNextPageSql,
-            });
+            var command = new NpgsqlBatchCommand(after is null ? FirstPageSql : NextPageSql);
             batch.BatchCommands.Add(command);
             command.Parameters.Add(new() { Value = owner.Value });
             command.Parameters.Add(new() { Value = (short)direction });
@@ -212,12 +202,6 @@ public sealed partial class EdgeStore(
             {
                 command.Parameters.Add(new() { Value = EventTime.FromMicros(cursor.EventAtMicros) });
                 command.Parameters.Add(new() { Value = cursor.OtherId });
-            }
-
-            if (bucket is { } slice)
-            {
-                command.Parameters.Add(new() { Value = slice.Buckets });
-                command.Parameters.Add(new() { Value = slice.Bucket });
             }
 
             await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -244,13 +228,10 @@ public sealed partial class EdgeStore(
             }
 
             items.RemoveAt(items.Count - 1);
-            return new EdgePage(items, CursorAfter(direction, owner, items[^1]));
+            var last = items[^1];
+            return new EdgePage(items, _cursors.Seal(list, owner, new PageCursor(EventTime.ToMicros(last.Since), last.UserId.Value)));
         }, cancellationToken);
     }
-
-    /// <summary>The cursor of the page that follows <paramref name="last"/> in <paramref name="owner"/>'s <paramref name="direction"/> list.</summary>
-    public string CursorAfter(EdgeDirection direction, UserId owner, Edge last) =>
-        _cursors.Seal(ListName(direction), owner, new PageCursor(EventTime.ToMicros(last.Since), last.UserId.Value));
 
     /// <summary>How many active edges <paramref name="owner"/> has in <paramref name="direction"/>.</summary>
     public Task<long> GetCountAsync(EdgeDirection direction, UserId owner, CancellationToken cancellationToken = default) =>

@@ -18,7 +18,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
         { "import", ["--edges", "5000", "--users", "500"] },
         { "memory", ["--users", "300", "--concurrency", "4"] },
         { "crawl", ["--users", "200", "--concurrency", "4", "--bound-mb", "256"] },
-        { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1", "--buckets", "4", "--bucket-after", "10"] },
+        { "relbench", ["--follows", "40", "--samples", "10", "--concurrency", "1", "--buckets", "4", "--bucket-after", "10", "--readers", "2"] },
         { "rpc", ["--duration", "0.3", "--silos", "1", "--concurrency", "2"] },
         { "relations", ["--rounds", "2", "--single-rounds", "1", "--edges", "2000"] },
         { "deletion", ["--fans", "300", "--follows", "20", "--rounds", "1", "--page", "50"] },

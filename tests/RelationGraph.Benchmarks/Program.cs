@@ -38,7 +38,7 @@ static int Usage()
         usage: RelationGraph.Benchmarks SCENARIO [--option value ...]   (every scenario also takes --out file.jsonl)
           rpc       [--duration 3] [--silos 1,3] [--concurrency 1,8,64] [--tls both]
                     --tls off: plain TCP only, on: TLS only, both: each silo count over plain TCP, then over TLS
-          relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000] [--modes Sync,Stream,Cdc] [--buckets 0,16] [--bucket-after 1000]
+          relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000] [--modes Sync,Stream,Cdc] [--buckets 0,16] [--bucket-after 1000] [--readers 1]
                     --buckets: fan buckets per run (0 = none); with buckets the celebrity moves in after --bucket-after fans
           write     [--concurrency 1,8,64] [--duration 5] [--rounds 3] [--users 100000]
                     seconds per round and side; follows among --users users

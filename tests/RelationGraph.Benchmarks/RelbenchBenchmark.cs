@@ -28,6 +28,7 @@ internal static class RelbenchBenchmark
         var modes = arguments.Text("modes") is { } chosen ? chosen.Split(',', StringSplitOptions.TrimEntries) : Modes;
         var bucketCounts = arguments.Ints("buckets", [0], minimum: 0);
         var bucketAfter = arguments.Int("bucket-after", 1_000);
+        var readers = arguments.Int("readers", 1);
         var output = arguments.Text("out");
         arguments.RejectUnknown();
         if (modes.FirstOrDefault(m => !Modes.Contains(m, StringComparer.Ordinal)) is { } unknown)
@@ -61,7 +62,7 @@ internal static class RelbenchBenchmark
                 Console.Error.WriteLine($"relbench: {label}, {follows} follows at {concurrencies[run]} caller(s)");
                 var celebrity = new UserId(1_000_000_000L * (run + 1));
                 results.Add(await MeasureAsync(
-                    label, concurrencies[run], follows, samples, client, silo.Services.GetRequiredService<ShardSet>(), celebrity, landings, cancellationToken));
+                    label, concurrencies[run], follows, samples, readers, client, silo.Services.GetRequiredService<ShardSet>(), celebrity, landings, cancellationToken));
             }
         }
 
@@ -71,7 +72,7 @@ internal static class RelbenchBenchmark
     }
 
     private static async Task<RelbenchResult> MeasureAsync(
-        string mode, int concurrency, int follows, int samples, RelationGraphClient client, ShardSet shards, UserId celebrity,
+        string mode, int concurrency, int follows, int samples, int readers, RelationGraphClient client, ShardSet shards, UserId celebrity,
         LandingLags landings, CancellationToken cancellationToken)
     {
         landings.Clear();
@@ -81,7 +82,8 @@ internal static class RelbenchBenchmark
 
         var progress = new ConsoleProgress($"relbench: {mode}, follows of one user at {concurrency} caller(s)", follows);
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pagesDuringLoad = ReadWhileAsync(() => client.GetFansAsync(celebrity, new PageRequest(50), cancellationToken), writing.Token);
+        var pagesDuringLoad = Task.WhenAll(Enumerable.Range(0, readers).Select(_ => Task.Run(
+            () => ReadWhileAsync(() => client.GetFansAsync(celebrity, new PageRequest(50), cancellationToken), writing.Token), cancellationToken)));
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -97,7 +99,7 @@ internal static class RelbenchBenchmark
         var writeTime = clock.Elapsed;
         progress.Complete();
         await writing.CancelAsync();
-        var fanPagesDuringLoad = await pagesDuringLoad;
+        var fanPagesDuringLoad = (await pagesDuringLoad).SelectMany(l => l).Order().ToList();
         while ((await client.GetCountsAsync(celebrity, cancellationToken)).Fans < follows)
         {
             await Task.Delay(5, cancellationToken);
@@ -117,11 +119,11 @@ internal static class RelbenchBenchmark
             Percentiles.Of(ackSorted, 0.50), Percentiles.Of(ackSorted, 0.95), Percentiles.Of(ackSorted, 0.99),
             Percentiles.Of(landingSorted, 0.50), Percentiles.Of(landingSorted, 0.99), landingSorted.Count == 0 ? double.NaN : landingSorted[^1],
             peakDepth, drain.TotalMilliseconds,
-            Percentiles.Of(fanPagesDuringLoad, 0.50), Percentiles.Of(fanPagesDuringLoad, 0.99),
+            readers, fanPagesDuringLoad.Count / writeTime.TotalSeconds, Percentiles.Of(fanPagesDuringLoad, 0.50), Percentiles.Of(fanPagesDuringLoad, 0.99),
             Percentiles.Of(fanPages, 0.50), Percentiles.Of(fanPages, 0.99), Percentiles.Of(followingPages, 0.50), Percentiles.Of(followingPages, 0.99));
     }
 
-    /// <summary>One reader, back to back, until <paramref name="stop"/>: the latencies of <paramref name="read"/>, sorted.</summary>
+    /// <summary>A reader, back to back, until <paramref name="stop"/>: the latencies of <paramref name="read"/>, sorted.</summary>
     private static async Task<List<double>> ReadWhileAsync(Func<Task<EdgePage>> read, CancellationToken stop)
     {
         var latencies = new List<double>();
@@ -163,6 +165,8 @@ internal static class RelbenchBenchmark
         Row("landing lag max ms", r => r.LandingMax, "0.0");
         Row("peak queue depth", r => r.PeakQueueDepth, "N0");
         Row("drain after last ack ms", r => r.DrainMilliseconds, "0");
+        Row("fans page readers during the load", r => r.Readers, "0");
+        Row("fans pages/s during the load", r => r.FansPagesPerSecondDuringLoad, "N0");
         Row("fans page-50 p50 ms during the load", r => r.FansPageDuringLoadP50, "0.000");
         Row("fans page-50 p99 ms during the load", r => r.FansPageDuringLoadP99, "0.000");
         Row("fans page-50 p50 ms", r => r.FansPageP50, "0.000");
@@ -180,6 +184,6 @@ internal static class RelbenchBenchmark
         double AckP50, double AckP95, double AckP99,
         double LandingP50, double LandingP99, double LandingMax,
         long PeakQueueDepth, double DrainMilliseconds,
-        double FansPageDuringLoadP50, double FansPageDuringLoadP99,
+        int Readers, double FansPagesPerSecondDuringLoad, double FansPageDuringLoadP50, double FansPageDuringLoadP99,
         double FansPageP50, double FansPageP99, double FollowingPageP50, double FollowingPageP99);
 }

@@ -18,23 +18,16 @@ public sealed partial class FanBucketMap(ShardSet shards, IOptions<FanBucketOpti
     // for good; rows are added one per statement, rarely, so looking a little behind the last seq seen catches them.
     private const long LookBehind = 100;
 
+    // Mixed apart from the shard hash of the same id, so one bucket's followers come from every shard.
+    private const long Salt = 0x5851F42D4C957F2DL;
+
     private readonly ConcurrentDictionary<long, int> _buckets = new();
     private long[]? _seen;
     private long _nextRefresh;
     private int _refreshing;
 
-    /// <summary>
-    /// The bucket, among <paramref name="buckets"/>, that owns <paramref name="follower"/>'s fan copy: the shard function
-    /// <c>fan_bucket</c>, by which a bucket reads its own rows.
-    /// </summary>
-    public static int BucketOf(UserId follower, int buckets) => (int)(follower.Value % int.MaxValue * 48271 % int.MaxValue % buckets);
-
-    /// <summary>The stream namespace of <paramref name="bucket"/> of <paramref name="streamNamespace"/>: <c>streamNamespace/bucket</c>.</summary>
-    public static string BucketStream(string streamNamespace, int bucket) => $"{streamNamespace}/{bucket}";
-
-    /// <summary>The bucket whose stream namespace is <paramref name="bucketStream"/> (<see cref="BucketStream"/>).</summary>
-    public static int BucketOfStream(string bucketStream) =>
-        int.Parse(bucketStream.AsSpan(bucketStream.LastIndexOf('/') + 1), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The bucket, among <paramref name="buckets"/>, that writes <paramref name="follower"/>'s fan copy.</summary>
+    public static int BucketOf(UserId follower, int buckets) => VirtualShardHash.Of(follower.Value ^ Salt, buckets);
 
     /// <summary>
     /// The stream namespace that carries <paramref name="follower"/>'s copy to <paramref name="followee"/>:
@@ -42,7 +35,7 @@ public sealed partial class FanBucketMap(ShardSet shards, IOptions<FanBucketOpti
     /// <c>streamNamespace/n</c> (a stream part with a queue of its own, see <see cref="Outbox.StreamQueue"/>).
     /// </summary>
     public string StreamOf(string streamNamespace, UserId followee, UserId follower) =>
-        TryGetBuckets(followee, out var buckets) ? BucketStream(streamNamespace, BucketOf(follower, buckets)) : streamNamespace;
+        TryGetBuckets(followee, out var buckets) ? $"{streamNamespace}/{BucketOf(follower, buckets)}" : streamNamespace;
 
     /// <summary>Whether <paramref name="user"/> is in buckets as far as this silo knows, and into how many.</summary>
     public bool TryGetBuckets(UserId user, out int buckets)

@@ -120,54 +120,6 @@ public sealed class FanBucketTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_bucketed_users_pages_are_merged_from_buckets_that_each_read_only_their_own_fans()
-    {
-        await using var cluster = await StartAsync("Sync", threshold: 5, checkEvery: 1, "buckets_merged_pages");
-        var star = new UserId(5_000);
-        var followers = RedundancyCluster.Users(50_001, 240);
-        await FollowAsync(cluster, followers, star, atOnce: 40);
-
-        await WaitForMoveAsync(cluster, star);
-
-        // Each bucket pages through exactly its followers, the ones the shard's fan_bucket and the silo's BucketOf agree on.
-        var ids = followers.Select(f => f.Value).Concat([1L, int.MaxValue, int.MaxValue + 1L, 1L << 42, 4_096L << 22, long.MaxValue]).ToArray();
-        var inShard = await cluster.Shards().For(star).ScalarAsync<int[]>("SELECT array_agg(fan_bucket(id, 4) ORDER BY n) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(id, n)", Token, ids);
-        Assert.Equal(ids.Select(id => FanBucketMap.BucketOf(new UserId(id), 4)), inShard);
-        var byBuckets = new List<UserId>();
-        for (var b = 0; b < 4; b++)
-        {
-            var own = await WalkAsync(cursor => cluster.Client.GetGrain<IFanBucketGrain>(star.Value, $"follows/{b}").GetFansAsync(4, new PageRequest(7, cursor)));
-            Assert.All(own, fan => Assert.Equal(b, FanBucketMap.BucketOf(fan, 4)));
-            byBuckets.AddRange(own);
-        }
-
-        Assert.True(followers.ToHashSet().SetEquals(byBuckets), $"{followers.Except(byBuckets).Count()} fans in no bucket");
-        Assert.Equal(byBuckets.Count, byBuckets.Distinct().Count());
-
-        // The merged pages are the pages of one index range over all fans, cursor for cursor, whatever the page size.
-        var oneRange = await WalkAsync(cursor => cluster.Store().GetPageAsync(EdgeDirection.Fans, star, new PageRequest(1_000, cursor), cancellationToken: Token));
-        Assert.Equal(followers.Count, oneRange.Count);
-        foreach (var size in new[] { 1, 9, 50, 1_000 })
-        {
-            Assert.Equal(oneRange, await WalkFansAsync(cluster, star, size));
-        }
-
-        var plain = await cluster.Store().GetPageAsync(EdgeDirection.Fans, star, new PageRequest(30), cancellationToken: Token);
-        var merged = await Fans(cluster, star).GetFansAsync(new PageRequest(30));
-        Assert.Equal(plain.NextCursor, merged.NextCursor);
-        Assert.Equal(oneRange.Skip(30).Take(30), (await Fans(cluster, star).GetFansAsync(new PageRequest(30, plain.NextCursor))).Items.Select(e => e.UserId));
-
-        // Writes that go around the buckets clear their cached pages: a copy sent to the fan grain by a silo that has not
-        // heard of the move, and a block retiring a follow.
-        Assert.Equal(oneRange.Take(50), (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items.Select(e => e.UserId));
-        var late = new UserId(59_999);
-        await Fans(cluster, star).ApplyAsync(new FollowChanged(late, star, EdgeState.Active, DateTimeOffset.UtcNow));
-        Assert.Equal(late, (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items[0].UserId);
-        await cluster.Client.GetGrain<ISocialGrain>(star.Value).BlockAsync(oneRange[0]);
-        Assert.Equal([late, .. oneRange.Skip(1).Take(49)], (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items.Select(e => e.UserId));
-    }
-
-    [Fact]
     public async Task Copies_of_one_follower_written_by_the_fan_grain_and_by_a_bucket_keep_the_newest()
     {
         // A silo that has not heard of the move sends a copy to the fan grain while another sends the next one to the
@@ -207,16 +159,13 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         return Eventually.WaitAsync(_ => Task.FromResult(map.TryGetBuckets(star, out var buckets) && buckets == 4), Deadline, () => $"{silo.SiloAddress} knows of the move", Token);
     }));
 
-    private static Task<List<UserId>> WalkFansAsync(TestCluster cluster, UserId star, int pageSize) =>
-        WalkAsync(cursor => Fans(cluster, star).GetFansAsync(new PageRequest(pageSize, cursor)));
-
-    private static async Task<List<UserId>> WalkAsync(Func<string?, Task<EdgePage>> read)
+    private static async Task<List<UserId>> WalkFansAsync(TestCluster cluster, UserId star, int pageSize)
     {
         var walked = new List<UserId>();
         string? cursor = null;
         do
         {
-            var page = await read(cursor);
+            var page = await Fans(cluster, star).GetFansAsync(new PageRequest(pageSize, cursor));
             walked.AddRange(page.Items.Select(e => e.UserId));
             cursor = page.NextCursor;
         }
