@@ -87,9 +87,9 @@ public sealed partial class ErasedUsers(EdgeStore store, IOptions<ListCacheOptio
 
             // Every shard holds every mark, and the walk's end is stamped on each: walked once any shard says so.
             var found = new Dictionary<long, bool>();
-            foreach (var (user, walkedAt) in reads.SelectMany(r => r))
+            foreach (var (user, walked) in reads.SelectMany(r => r))
             {
-                found[user] = found.GetValueOrDefault(user) || walkedAt is not null;
+                found[user] = found.GetValueOrDefault(user) || walked;
             }
 
             lock (_lock)

@@ -153,19 +153,19 @@ public sealed partial class EdgeStore
 
     /// <summary>
     /// The erasures on <paramref name="shard"/> not settled by <paramref name="since"/>: users whose walk has not finished,
-    /// or finished after it; with when it finished.
+    /// or finished after it; with whether it has finished.
     /// </summary>
-    public static Task<List<(long User, DateTimeOffset? WalkedAt)>> ReadUnsettledErasuresAsync(Shard shard, DateTimeOffset since, CancellationToken cancellationToken) =>
+    public static Task<List<(long User, bool Walked)>> ReadUnsettledErasuresAsync(Shard shard, DateTimeOffset since, CancellationToken cancellationToken) =>
         shard.RunAsync(async (dataSource, ct) =>
         {
             await using var command = dataSource.CreateCommand(
-                "SELECT user_id, walked_at FROM erased_users WHERE coalesce(walked_at, 'infinity'::timestamptz) > $1");
+                "SELECT user_id, walked_at IS NOT NULL FROM erased_users WHERE coalesce(walked_at, 'infinity'::timestamptz) > $1");
             command.Parameters.Add(new() { Value = since });
             await using var reader = await command.ExecuteReaderAsync(ct);
-            var erasures = new List<(long, DateTimeOffset?)>();
+            var erasures = new List<(long, bool)>();
             while (await reader.ReadAsync(ct))
             {
-                erasures.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1)));
+                erasures.Add((reader.GetInt64(0), reader.GetBoolean(1)));
             }
 
             return erasures;

@@ -19,7 +19,7 @@ public sealed partial class UserDeletionGrain
         while (true)
         {
             var letters = await EdgeStore.ReadDeadLettersAsync(shard, after, DeadLettersPerRead, cancellationToken);
-            var own = letters.Where(l => NamesMe(l.Payload)).Select(l => (l.Queue, l.Sequence)).ToList();
+            var own = letters.Where(l => IsMine(l.Payload)).Select(l => (l.Queue, l.Sequence)).ToList();
             if (own.Count > 0)
             {
                 await EdgeStore.DeleteDeadLettersAsync(shard, own, cancellationToken);
@@ -34,15 +34,15 @@ public sealed partial class UserDeletionGrain
         }
     }
 
-    private bool NamesMe(byte[] payload)
+    private bool IsMine(byte[] payload)
     {
         try
         {
-            return serializer.Deserialize<object>(payload) is FollowChanged change && (change.Follower == Me || change.Followee == Me);
+            return serializer.Deserialize<object>(payload) is FollowChanged change && change.Follower == Me;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Not an event of this service's (or of a version this silo cannot read): it names nobody this silo can tell.
+            // Not an event of this service's (or of a version this silo cannot read): nothing this silo can tell is the user's.
             return false;
         }
     }

@@ -266,7 +266,8 @@ internal sealed partial class CdcQueueAdapterReceiver : IQueueAdapterReceiver, I
             LogWalSenderEnded(_logger, _provider, _queue, _slot, StopGrace, ended);
             try
             {
-                await _reading.WaitAsync(timeout - stopping.Elapsed > TimeSpan.Zero ? timeout - stopping.Elapsed : TimeSpan.Zero, cancellationToken);
+                var left = timeout - stopping.Elapsed;
+                await _reading.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
             }
             catch (TimeoutException)
             {

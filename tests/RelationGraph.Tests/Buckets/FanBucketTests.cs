@@ -33,7 +33,11 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         // 16 callers at once; every fifth follower unfollows again, in order on its own caller. Half the callers pause
         // halfway until every silo knows of the move (their first halves alone pass the threshold), so follows are still
         // made after it, whether or not the others have finished by then; the move itself happens while copies are in flight.
-        var moved = WaitForMoveAsync(cluster, star);
+        var moved = Task.WhenAll(cluster.Silos.Select(silo =>
+        {
+            var map = cluster.Services(silo).GetRequiredService<FanBucketMap>();
+            return Eventually.WaitAsync(_ => Task.FromResult(map.TryGetBuckets(star, out var buckets) && buckets == 4), Deadline, () => $"{silo.SiloAddress} knows of the move", Token);
+        }));
         await Task.WhenAll(followers.GroupBy(f => f.Value % 16).Select(lane => Task.Run(async () =>
         {
             var followersOfLane = lane.ToList();
@@ -71,7 +75,10 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         await using var cluster = await StartAsync("Stream", threshold: 50, checkEvery: 10, "buckets_paging");
         var star = new UserId(2_000);
         var before = RedundancyCluster.Users(20_001, 300);
-        await FollowAsync(cluster, before, star, atOnce: 50);
+        foreach (var lane in before.Chunk(50))
+        {
+            await Task.WhenAll(lane.Select(f => Following(cluster, f).FollowAsync(star)));
+        }
 
         await WaitForCopiesAsync(cluster, "Stream");
         Assert.Equal(1, await cluster.Shards().For(star).ScalarAsync<long>("SELECT count(*) FROM fan_buckets WHERE user_id = $1", Token, star.Value));
@@ -152,13 +159,6 @@ public sealed class FanBucketTests(PostgresFixture postgres)
             ["RelationGraph:FanBuckets:RefreshInterval"] = "00:00:00.200",
         }, silos: 2, meta: postgres.NewDatabase(database));
 
-    /// <summary>Waits until every silo knows <paramref name="star"/> is in buckets: from then on every fans page is merged.</summary>
-    private static Task WaitForMoveAsync(TestCluster cluster, UserId star) => Task.WhenAll(cluster.Silos.Select(silo =>
-    {
-        var map = cluster.Services(silo).GetRequiredService<FanBucketMap>();
-        return Eventually.WaitAsync(_ => Task.FromResult(map.TryGetBuckets(star, out var buckets) && buckets == 4), Deadline, () => $"{silo.SiloAddress} knows of the move", Token);
-    }));
-
     private static async Task<List<UserId>> WalkFansAsync(TestCluster cluster, UserId star, int pageSize)
     {
         var walked = new List<UserId>();
@@ -182,14 +182,6 @@ public sealed class FanBucketTests(PostgresFixture postgres)
     {
         var positions = mode == "Cdc" ? await SocialCluster.WalPositionsAsync(cluster.Shards(), Token) : null;
         await Eventually.WaitAsync(ct => SocialCluster.CaughtUpAsync(cluster.Shards(), mode, positions, ct), Deadline, () => "the fan copies", Token);
-    }
-
-    private static async Task FollowAsync(TestCluster cluster, IReadOnlyList<UserId> followers, UserId star, int atOnce)
-    {
-        foreach (var lane in followers.Chunk(atOnce))
-        {
-            await Task.WhenAll(lane.Select(f => Following(cluster, f).FollowAsync(star)));
-        }
     }
 
     private static IFollowingGrain Following(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFollowingGrain>(user.Value);
