@@ -133,7 +133,7 @@ internal static class WriteBenchmark
         Console.WriteLine();
         Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
-        Console.WriteLine("landing lag: follow event time to fan row written, as the fan grains measure it; peak backlog: the most stream events waiting (sampled every 20 ms). Both over the service rounds, until their fans landed.");
+        Console.WriteLine("landing lag: follow event time to fan row written, as the fan grains measure it; peak backlog: the most stream events waiting (sampled every 100 ms). Both over the service rounds, until their fans landed.");
         Console.WriteLine("CPU µs/follow: the whole machine's busy CPU time (/proc/stat) per acknowledged follow, the service's until its fan copies landed; in brackets the part of the benchmark process (the SDK client and silo, or the baseline's Npgsql client), the rest being PostgreSQL's.");
         if (statements > 0)
         {
