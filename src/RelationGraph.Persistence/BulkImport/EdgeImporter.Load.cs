@@ -68,11 +68,11 @@ public sealed partial class EdgeImporter
             return null;
         }
 
-        // The auditor's change log (Shard/030_audit.sql) would queue an after-trigger event per copied row and run them
-        // all when the COPY ends: minutes for millions of rows (a 10M-edge import timed out there). A load into an empty
+        // The auditor's change log (Shard/090_change_log_per_statement.sql) would keep every copied row for its trigger
+        // at the COPY's end and log them all: with a row trigger, a 10M-edge import timed out there. A load into an empty
         // shard writes both copies from one sorted list, so it leaves the log out, inside this transaction only; the
         // full scan still covers what it wrote.
-        await ExecuteAsync(connection, "ALTER TABLE edges DISABLE TRIGGER edges_log_change", cancellationToken);
+        await ExecuteAsync(connection, "ALTER TABLE following DISABLE TRIGGER following_log_inserts; ALTER TABLE fans DISABLE TRIGGER fans_log_inserts", cancellationToken);
 
         // Built once from sorted rows, a secondary index costs less than kept up to date row by row during the COPY.
         var indexes = new List<(string Drop, string Build)>();
@@ -109,7 +109,7 @@ public sealed partial class EdgeImporter
             await ExecuteAsync(connection, build, cancellationToken);
         }
 
-        await ExecuteAsync(connection, "ALTER TABLE edges ENABLE TRIGGER edges_log_change", cancellationToken);
+        await ExecuteAsync(connection, "ALTER TABLE following ENABLE TRIGGER following_log_inserts; ALTER TABLE fans ENABLE TRIGGER fans_log_inserts", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return newFollows;
     }

@@ -53,7 +53,7 @@ public sealed class EdgeImporterTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.Equal(storage.Shards.All.Count, summary.BulkLoadedShards);
         Assert.Equal(0, await SumAsync(storage, "SELECT count(*) FROM edge_changes"));
-        Assert.Equal(storage.Shards.All.Count, await SumAsync(storage, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'edges'::regclass AND tgname = 'edges_log_change' AND tgenabled = 'O'"));
+        Assert.Equal(2 * storage.Shards.All.Count, await SumAsync(storage, "SELECT count(*) FROM pg_trigger WHERE tgname IN ('following_log_inserts', 'fans_log_inserts') AND tgenabled = 'O'"));
         await storage.Edges.ApplyAsync(EdgeDirection.Following, new UserId(TombstoneOwners), new UserId(TombstoneOwners + 1), EdgeState.Active, DateTimeOffset.UtcNow, cancellationToken: Token);
         Assert.Equal(1, await SumAsync(storage, "SELECT count(*) FROM edge_changes"));
     }
