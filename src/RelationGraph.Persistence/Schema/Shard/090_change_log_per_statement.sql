@@ -2,7 +2,7 @@
 -- follows (apply_edge_batch) logged every row through its own trigger call and single-row INSERT, about 6 % of the
 -- machine in the write benchmark (perf, issue 10). Statement triggers see the statement's rows as transition tables and
 -- log them with one INSERT. The rows logged are the same: one per edge row inserted, updated or deleted, in the
--- transaction that wrote it, before the statement's end.
+-- transaction that wrote it, once the statement that wrote it ends.
 --
 -- A statement that names the partitioned `edges` fires only the triggers on `edges`, and one that names a partition
 -- (`following`, `fans`: the tombstone purge, a bulk load's COPY) only those on the partition, so each table has its own.
