@@ -64,7 +64,10 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
     /// <summary>The receiver's lease owner id (<c>stream_events.lease_owner</c>); new for every receiver.</summary>
     public Guid Owner { get; } = Guid.NewGuid();
 
-    /// <summary>Starts renewing the leases of the rows this receiver holds, and sampling the queue's depth.</summary>
+    /// <summary>
+    /// Starts renewing the leases of the rows this receiver holds, sampling the queue's depth, and taking in rows left in queues
+    /// a deployment with more queues per database appended (<see cref="OutboxSql.AdoptAsync"/>).
+    /// </summary>
     public Task Initialize(TimeSpan timeout)
     {
         _renewals = Task.Run(() => RenewLoopAsync(_stopping.Token));
@@ -340,6 +343,13 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
                     }
 
                     _metrics.RecordDepth(_shard.Name, _queue, await StreamQueue.EstimateDepthAsync(_shard.DataSource, _queue, _options.MaxQueueDepth, cancellationToken));
+
+                    // After a change to fewer queues per database, nothing reads the queues that are gone; their rows come here.
+                    if (await OutboxSql.AdoptAsync(_shard, _queue, _options.QueuesPerDatabase, cancellationToken) is > 0 and var adopted)
+                    {
+                        LogAdopted(_logger, _queueId, adopted);
+                        _signals?.Signal(_shard.DataSource, _queue);
+                    }
                 }
                 catch (ShardUnavailableException)
                 {
@@ -377,4 +387,7 @@ public sealed partial class OutboxQueueAdapterReceiver : IQueueAdapterReceiver, 
 
     [LoggerMessage(7, LogLevel.Warning, "Could not renew the leases of {QueueId}")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, QueueId queueId);
+
+    [LoggerMessage(8, LogLevel.Information, "Took {Rows} rows left in queues this deployment no longer has into {QueueId}")]
+    private static partial void LogAdopted(ILogger logger, QueueId queueId, int rows);
 }

@@ -75,6 +75,14 @@ internal static class OutboxSql
     public static Task<int> ConfirmAsync(Shard shard, int queue, long[] rows, CancellationToken cancellationToken) =>
         BookkeepAsync(shard, "DELETE FROM stream_events WHERE queue = $1 AND sequence = ANY($2)", cancellationToken, queue, rows);
 
+    /// <summary>
+    /// Moves into <paramref name="queue"/> the rows left in queues at or above <paramref name="queues"/> whose number leaves
+    /// <paramref name="queue"/> modulo <paramref name="queues"/>: a deployment that had more queues per database appended
+    /// them, and no receiver reads those queues any more. Returns how many moved.
+    /// </summary>
+    public static Task<int> AdoptAsync(Shard shard, int queue, int queues, CancellationToken cancellationToken) =>
+        BookkeepAsync(shard, "UPDATE stream_events SET queue = $1 WHERE queue >= $2 AND queue % $2 = $1", cancellationToken, queue, queues);
+
     /// <summary>Releases every row of <paramref name="queue"/> that <paramref name="owner"/> holds.</summary>
     public static Task<int> ReleaseAsync(Shard shard, int queue, Guid owner, CancellationToken cancellationToken) =>
         BookkeepAsync(shard, "UPDATE stream_events SET leased_until = NULL, lease_owner = NULL WHERE queue = $1 AND lease_owner = $2",

@@ -19,7 +19,8 @@ public sealed class StreamOptions
     public static readonly TimeSpan StreamInactivityPeriod = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Queues per queue database; each is pulled by one silo at a time. Fixed for a deployment. Default 1: a queue's events
+    /// Queues per queue database; each is pulled by one silo at a time. It may change between starts: rows left in queues
+    /// that a smaller count no longer has are taken in by the remaining queues' receivers. Default 1: a queue's events
     /// are leased, delivered and deleted together, so the fewer the queues, the more events each lease and delete carries
     /// (with 8 queues a shard's leases averaged under 2 events, and that bookkeeping cost more than the writes). Raise it only
     /// when a cluster has more silos than shards and every silo should deliver.

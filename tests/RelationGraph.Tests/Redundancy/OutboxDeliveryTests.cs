@@ -177,6 +177,23 @@ public sealed class OutboxDeliveryTests(OutboxDeliveryTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task An_event_left_in_a_queue_a_smaller_queue_count_no_longer_has_is_taken_in_and_lands()
+    {
+        var (fan, star) = fixture.NewPair();
+        var shard = fixture.Shards.For(fan);
+
+        // As a deployment with more queues per database would have left it: no receiver reads a queue this high.
+        var gone = fixture.QueuesPerDatabase + StreamQueue.QueueOf(star.Value, fixture.QueuesPerDatabase);
+        await shard.ExecuteAsync(
+            "INSERT INTO stream_events (queue, namespace, stream_key, payload) VALUES ($1, $2, $3, $4)",
+            Token, gone, RedundancyOptions.FollowStream, star.Value, fixture.Follow(fan, star));
+
+        await Eventually.WaitAsync(async ct => await shard.WaitingAsync(star, ct) == 0, Deadline, () => "the stranded event never left its queue", Token);
+        Assert.True(await fixture.Store.IsFanAsync(star, fan, Token), "the event left the queue but its fan row is missing");
+        Assert.Equal(1, await fixture.Store.GetCountAsync(EdgeDirection.Fans, star, Token));
+    }
+
+    [Fact]
     public async Task An_event_whose_transaction_commits_after_an_event_with_a_later_sequence_is_delivered()
     {
         var star = fixture.NewUser();
