@@ -9,10 +9,10 @@ namespace RelationGraph.Streams;
 
 /// <summary>
 /// The outbox queues as Orleans queues: one <see cref="QueueId"/> per shard and queue number (shards ×
-/// <see cref="StreamOptions.QueuesPerDatabase"/>), spread evenly over the consistent ring so that Orleans'
-/// <c>ConsistentRing</c> balancer shares them among silos.
+/// <see cref="StreamOptions.QueuesPerDatabase"/>), which Orleans' lease-based balancer divides among the silos
+/// (<see cref="StreamQueueBalancing"/>).
 /// </summary>
-public sealed class OutboxQueueMapper : IConsistentRingStreamQueueMapper
+public sealed class OutboxQueueMapper : IStreamQueueMapper
 {
     private readonly ShardSet _shards;
     private readonly int _queuesPerDatabase;
@@ -29,7 +29,7 @@ public sealed class OutboxQueueMapper : IConsistentRingStreamQueueMapper
         _queues = new QueueId[total];
         for (var i = 0; i < total; i++)
         {
-            // Evenly spaced on the ring, as Orleans' HashRingBasedStreamQueueMapper places its queues.
+            // Evenly spaced hash codes, as Orleans' HashRingBasedStreamQueueMapper gives its queues.
             _queues[i] = QueueId.GetQueueId(providerName, (uint)i, (uint)((ulong)i * (1UL << 32) / (ulong)total));
         }
     }
@@ -51,9 +51,6 @@ public sealed class OutboxQueueMapper : IConsistentRingStreamQueueMapper
 
     /// <inheritdoc />
     public IEnumerable<QueueId> GetAllQueues() => _queues;
-
-    /// <inheritdoc />
-    public IEnumerable<QueueId> GetQueuesForRange(IRingRange range) => _queues.Where(q => range.InRange(q.GetUniformHashCode())).ToList();
 
     /// <summary>
     /// The queue events of <paramref name="streamId"/> are appended to through the Orleans stream API: on the shard of the

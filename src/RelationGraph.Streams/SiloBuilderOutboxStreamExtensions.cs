@@ -13,8 +13,9 @@ public static class SiloBuilderOutboxStreamExtensions
 {
     /// <summary>
     /// Adds persistent stream provider <paramref name="name"/> whose queues are the outbox tables (<c>stream_events</c>) of
-    /// every shard: shards × <see cref="StreamOptions.QueuesPerDatabase"/> queues, shared among silos by Orleans'
-    /// consistent-ring balancer and pulled by its pulling agents, with Orleans' simple queue cache. Settings come from the
+    /// every shard: shards × <see cref="StreamOptions.QueuesPerDatabase"/> queues, divided evenly among the silos by Orleans'
+    /// lease-based balancer (<see cref="StreamQueueBalancing.UsePostgresLeaseBasedQueueBalancer"/>) and pulled by its
+    /// pulling agents, with Orleans' simple queue cache. Settings come from the
     /// application's <see cref="StreamOptions"/> (bind <see cref="StreamOptions.SectionName"/>), which the edge store uses
     /// too. Subscriptions are implicit only (<c>[ImplicitStreamSubscription]</c>), so no <c>PubSubStore</c> grain storage is
     /// needed. <paramref name="configure"/> runs last and may change any Orleans setting.
@@ -50,7 +51,7 @@ public static class SiloBuilderOutboxStreamExtensions
                 o.CacheSize = Math.Max(SimpleQueueCacheOptions.DEFAULT_CACHE_SIZE, settings.Value.BatchSize * 16)));
             streams.ConfigureBackoffProvider((sp, _) => new OutboxDeliveryBackoff(sp.GetRequiredService<IOptions<StreamOptions>>().Value, sp.GetRequiredService<StreamMetrics>()));
             streams.ConfigureBackoffProvider((_, _) => new OutboxReadBackoff());
-            streams.UseConsistentRingQueueBalancer();
+            streams.UsePostgresLeaseBasedQueueBalancer();
             streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             configure?.Invoke(streams);
         });

@@ -31,7 +31,6 @@ public static class DashboardExtensions
             .Validate(o => o.ChartPoints is >= 2 and <= 3_600, "RelationGraph:Dashboard:ChartPoints must be between 2 and 3600.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DashboardMetrics>();
-        builder.Services.AddSingleton<QueueOwners>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DashboardMetrics>());
         builder.Services.AddDashboardSection<SilosSection>();
         builder.Services.AddDashboardSection<ShardsSection>();

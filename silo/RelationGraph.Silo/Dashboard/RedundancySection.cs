@@ -17,7 +17,7 @@ namespace RelationGraph.Silo.Dashboard;
 /// that pulls it and its depth; this silo's landing lag over time; and the dead letters, with a replay button.
 /// </summary>
 internal sealed class RedundancySection(
-    IServiceProvider services, ShardSet shards, DashboardMetrics metrics, QueueOwners owners, IOptions<RedundancyOptions> redundancy) : IDashboardSection
+    IServiceProvider services, ShardSet shards, DashboardMetrics metrics, IOptions<RedundancyOptions> redundancy) : IDashboardSection
 {
     public string Id => "redundancy";
 
@@ -45,7 +45,7 @@ internal sealed class RedundancySection(
     {
         var mapper = (OutboxQueueMapper)Mapper(RelationGraphSiloBuilderExtensions.OutboxStreamProviderName);
         var rows = new List<IReadOnlyList<object?>>();
-        var owner = owners.Snapshot();
+        var holders = await HoldersAsync(RelationGraphSiloBuilderExtensions.OutboxStreamProviderName, cancellationToken);
         foreach (var queueId in mapper.GetAllQueues())
         {
             var queue = mapper.Decode(queueId);
@@ -59,7 +59,7 @@ internal sealed class RedundancySection(
             {
             }
 
-            rows.Add([queueId.ToString(), shard.Database.Database, queue.Number, owner(queueId)?.ToString(), depth]);
+            rows.Add([queueId.ToString(), shard.Database.Database, queue.Number, holders.GetValueOrDefault(queueId.ToString())?.ToString(), depth]);
         }
 
         return new DashboardTable("queues", ["queue", "database", "number", "pulled by silo", "depth"], rows);
@@ -69,7 +69,7 @@ internal sealed class RedundancySection(
     {
         var mapper = Mapper(RelationGraphSiloBuilderExtensions.CdcStreamProviderName);
         var rows = new List<IReadOnlyList<object?>>();
-        var owner = owners.Snapshot();
+        var holders = await HoldersAsync(RelationGraphSiloBuilderExtensions.CdcStreamProviderName, cancellationToken);
         foreach (var queueId in mapper.GetAllQueues())
         {
             var shard = shards.All[CdcQueueMapper.ShardOf(queueId)];
@@ -90,7 +90,7 @@ internal sealed class RedundancySection(
             {
             }
 
-            rows.Add([queueId.ToString(), shard.Database.Database, slot, owner(queueId)?.ToString(), active, lagBytes]);
+            rows.Add([queueId.ToString(), shard.Database.Database, slot, holders.GetValueOrDefault(queueId.ToString())?.ToString(), active, lagBytes]);
         }
 
         return new DashboardTable("slots", ["queue", "database", "slot", "pulled by silo", "active", "depth (WAL bytes behind)"], rows);
@@ -123,6 +123,10 @@ internal sealed class RedundancySection(
 
         return new DashboardTable("dead letters", ["database", "queue", "sequence", "stream key", "attempts", "failed at", "error"], rows);
     }
+
+    /// <summary>The silo holding each queue's lease, as the balancers took them (<see cref="PostgresLeaseProvider"/>).</summary>
+    private Task<IReadOnlyDictionary<string, Orleans.Runtime.SiloAddress>> HoldersAsync(string provider, CancellationToken cancellationToken) =>
+        services.GetRequiredService<PostgresLeaseProvider>().HoldersAsync(provider, cancellationToken);
 
     private IStreamQueueMapper Mapper(string provider) => services.GetRequiredKeyedService<IQueueAdapterFactory>(provider).GetStreamQueueMapper();
 }

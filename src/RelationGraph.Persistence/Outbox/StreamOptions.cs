@@ -64,7 +64,8 @@ public sealed class StreamOptions
 
     /// <summary>
     /// How long a receiver's hold on the events it read lasts; it renews the hold while the events wait in its cache. Events
-    /// held by a silo that died become readable again this long after its last renewal. Default 30 s.
+    /// held by a silo that died become readable again this long after its last renewal. The queue balancer's lease on each
+    /// queue a silo pulls lasts as long (renewed every third of it), so a dead silo's queues move within this too. Default 30 s.
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -4,11 +4,10 @@ using Orleans.Streams;
 namespace RelationGraph.Streams.Cdc;
 
 /// <summary>
-/// One queue per shard: the queue's numeric id is the shard id, and its slot is that shard's replication slot. The
-/// queues are spread evenly over the consistent ring, so Orleans' default queue balancer hands each silo a share and
-/// moves them when silos join or die.
+/// One queue per shard: the queue's numeric id is the shard id, and its slot is that shard's replication slot. Orleans'
+/// lease-based balancer hands each silo a share and moves them when silos join or leave (<see cref="StreamQueueBalancing"/>).
 /// </summary>
-public sealed class CdcQueueMapper : IConsistentRingStreamQueueMapper
+public sealed class CdcQueueMapper : IStreamQueueMapper
 {
     private const long RingSize = 1L << 32;
     private readonly QueueId[] _queues;
@@ -29,9 +28,6 @@ public sealed class CdcQueueMapper : IConsistentRingStreamQueueMapper
 
     /// <inheritdoc />
     public IEnumerable<QueueId> GetAllQueues() => _queues;
-
-    /// <inheritdoc />
-    public IEnumerable<QueueId> GetQueuesForRange(IRingRange range) => _queues.Where(q => range.InRange(q.GetUniformHashCode())).ToList();
 
     /// <summary>
     /// Not meaningful: the stream of a followee is fed by every shard's slot (wherever its followers live), and this

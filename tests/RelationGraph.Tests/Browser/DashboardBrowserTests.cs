@@ -30,10 +30,6 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
             ["RelationGraph:Redundancy"] = "Stream",
             ["RelationGraph:UseTls"] = "false",
             ["RelationGraph:Shards"] = "2",
-            // Each silo charts the fan rows it lands, and fan grains mostly activate on the silo pulling their queue. Two
-            // queues (one per shard) can both fall on one silo's part of the consistent ring and leave the other's charts
-            // empty (seen in CI); sixteen all fall on one part about once in 30,000 runs.
-            ["RelationGraph:Streams:QueuesPerDatabase"] = "8",
             // A killed silo is voted dead within seconds, as the test cluster's silos do.
             ["RelationGraph:Membership:ProbeTimeout"] = "00:00:01",
             ["RelationGraph:Membership:NumMissedProbesLimit"] = "2",

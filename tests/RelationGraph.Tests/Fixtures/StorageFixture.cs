@@ -9,10 +9,13 @@ public sealed class StorageFixture(PostgresFixture postgres) : IAsyncLifetime
 
     public PostgresFixture Postgres => postgres;
 
+    /// <summary>The meta database, migrated.</summary>
+    public string MetaConnectionString { get; } = postgres.NewDatabase("storage");
+
     /// <summary>A user id no other test of the class uses.</summary>
     public Abstractions.UserId NewUser() => new(Interlocked.Increment(ref _nextUserId));
 
-    public async ValueTask InitializeAsync() => Storage = await StorageHost.StartAsync(postgres.NewDatabase("storage"));
+    public async ValueTask InitializeAsync() => Storage = await StorageHost.StartAsync(MetaConnectionString);
 
     public ValueTask DisposeAsync() => Storage.DisposeAsync();
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Providers;
+using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.TestingHost;
@@ -8,6 +10,7 @@ using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
 using RelationGraph.Persistence.Sharding;
 using RelationGraph.Silo.Hosting;
+using RelationGraph.Streams;
 using RelationGraph.Streams.Cdc;
 using RelationGraph.Testing;
 using RelationGraph.Tests.Fixtures;
@@ -86,23 +89,31 @@ internal static class RedundancyCluster
         cluster.Silos.Sum(silo => metric(cluster.Services(silo).GetRequiredService<StreamMetrics>()));
 
     /// <summary>
-    /// The queues of stream provider <paramref name="provider"/> that <paramref name="silo"/> pulls: its range of Orleans'
-    /// consistent ring mapped by the provider's own queue mapper, as the provider's <c>ConsistentRing</c> queue balancer does.
+    /// The queues of stream provider <paramref name="provider"/> that each running silo holds the lease of, once the
+    /// balancers have settled: every queue held by a running silo, and each silo holding its even share (queues / silos,
+    /// one more on some).
     /// </summary>
-    public static async Task<IReadOnlyList<QueueId>> QueuesOfAsync(this TestCluster cluster, SiloHandle silo, string provider)
+    public static async Task<IReadOnlyDictionary<SiloAddress, IReadOnlyList<QueueId>>> QueueHoldersAsync(this TestCluster cluster, string provider, CancellationToken cancellationToken)
     {
-        var services = cluster.Services(silo);
-        var mapper = services.GetRequiredKeyedService<IQueueAdapterFactory>(provider).GetStreamQueueMapper();
-        var balancer = services.GetRequiredService<IStreamQueueBalancer>();
-        await balancer.Initialize(mapper);
-        try
-        {
-            return [.. balancer.GetMyQueues()];
-        }
-        finally
-        {
-            await balancer.Shutdown();
-        }
+        var services = cluster.Services();
+        var queues = services.GetRequiredKeyedService<IQueueAdapterFactory>(provider).GetStreamQueueMapper().GetAllQueues().ToList();
+        var silos = cluster.Silos.Select(s => s.SiloAddress).ToList();
+        var leases = services.GetRequiredService<PostgresLeaseProvider>();
+        var holders = await Eventually.ValueAsync(
+            async ct => new Dictionary<string, SiloAddress>(await leases.HoldersAsync(provider, ct)),
+            held => queues.All(q => held.TryGetValue(q.ToString(), out var silo) && silos.Contains(silo))
+                && silos.All(silo => held.Values.Count(s => s.Equals(silo)) is var n && n >= queues.Count / silos.Count && n <= (queues.Count + silos.Count - 1) / silos.Count),
+            TimeSpan.FromSeconds(60),
+            $"the {queues.Count} queues of {provider} evenly held by {silos.Count} silos",
+            cancellationToken);
+        return silos.ToDictionary(silo => silo, silo => (IReadOnlyList<QueueId>)[.. queues.Where(q => holders[q.ToString()].Equals(silo))]);
+    }
+
+    /// <summary>How many pulling agents of <paramref name="provider"/> run on <paramref name="silo"/>: one per queue it pulls.</summary>
+    public static async Task<int> RunningAgentsAsync(this TestCluster cluster, SiloHandle silo, string provider)
+    {
+        var streams = (IControllable)cluster.Services(silo).GetRequiredKeyedService<IStreamProvider>(provider);
+        return (int)(await streams.ExecuteCommand((int)PersistentStreamProviderCommand.GetNumberRunningAgents, null))!;
     }
 
     /// <summary>Ids from <paramref name="first"/> on, as many as <paramref name="count"/>.</summary>

@@ -143,14 +143,9 @@ public sealed class RedundancyModeTests(PostgresFixture postgres)
             return (cluster.Silos[1], []);
         }
 
-        var candidates = new List<(SiloHandle Silo, IReadOnlyList<QueueId> Queues)>();
-        foreach (var silo in cluster.Silos)
-        {
-            candidates.Add((silo, await cluster.QueuesOfAsync(silo, RedundancyCluster.ProviderOf(mode))));
-        }
-
-        var victim = candidates.Where(c => c.Queues.Count > 0).OrderBy(c => c.Silo == cluster.Silos[0]).ThenByDescending(c => c.Queues.Count).First();
-        return victim;
+        var held = await cluster.QueueHoldersAsync(RedundancyCluster.ProviderOf(mode), Token);
+        var victim = cluster.Silos.Where(s => held[s.SiloAddress].Count > 0).OrderBy(s => s == cluster.Silos[0]).ThenByDescending(s => held[s.SiloAddress].Count).First();
+        return (victim, held[victim.SiloAddress]);
     }
 
     /// <summary>Waits until all <paramref name="count"/> slots are read; their reading backends by slot.</summary>
