@@ -90,16 +90,23 @@ public sealed class PostgresLeaseProvider : ILeaseProvider, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>A release the database does not take leaves the leases to run out, as a dead silo's do.</remarks>
     public async Task Release(string category, AcquiredLease[] aquiredLeases)
     {
-        await using var command = _meta.CreateCommand("""
-            DELETE FROM stream_queue_leases AS lease
-            USING unnest($2::text[], $3::uuid[]) AS held (resource_key, token)
-            WHERE lease.category = $1 AND lease.resource_key = held.resource_key AND lease.token = held.token
-            """);
-        command.Parameters.Add(new() { Value = category });
-        AddHeld(command, aquiredLeases);
-        await command.ExecuteNonQueryAsync();
+        try
+        {
+            await using var command = _meta.CreateCommand("""
+                DELETE FROM stream_queue_leases AS lease
+                USING unnest($2::text[], $3::uuid[]) AS held (resource_key, token)
+                WHERE lease.category = $1 AND lease.resource_key = held.resource_key AND lease.token = held.token
+                """);
+            command.Parameters.Add(new() { Value = category });
+            AddHeld(command, aquiredLeases);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+        }
     }
 
     /// <summary>The holder of each lease of <paramref name="category"/> that has not run out, by resource key.</summary>

@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -49,8 +51,11 @@ internal sealed class InProcessSilo : IAsyncDisposable
         var certificate = ServiceEndpoint.TlsConfigured ? DevelopmentClusterCertificate.LoadOrCreate(dataDirectory) : null;
         var endpoint = new ServiceEndpoint(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{ports[1]}"), ServiceEndpoint.NewClusterId("silo"), certificate);
 
-        // No appsettings.json (the silo's is copied next to us) and no logging: only what is set here.
+        // No appsettings.json (the silo's is copied next to us): only what is set here. The silo's warnings go to standard
+        // error, one line each, so that a stall in a run comes with its cause.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning);
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var configuration = FromEnvironment();
         configuration["RelationGraph:ConnectionString"] = metaConnectionString;
         configuration["RelationGraph:DataDirectory"] = Path.GetFullPath(dataDirectory);
