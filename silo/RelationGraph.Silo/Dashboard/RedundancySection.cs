@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using RelationGraph.Abstractions;
+using Orleans.Runtime;
 using Orleans.Streams;
+using RelationGraph.Abstractions;
 using RelationGraph.Grains;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.Outbox;
@@ -125,7 +126,7 @@ internal sealed class RedundancySection(
     }
 
     /// <summary>The silo holding each queue's lease, as the balancers took them (<see cref="PostgresLeaseProvider"/>).</summary>
-    private Task<IReadOnlyDictionary<string, Orleans.Runtime.SiloAddress>> HoldersAsync(string provider, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyDictionary<string, SiloAddress>> HoldersAsync(string provider, CancellationToken cancellationToken) =>
         services.GetRequiredService<PostgresLeaseProvider>().HoldersAsync(provider, cancellationToken);
 
     private IStreamQueueMapper Mapper(string provider) => services.GetRequiredKeyedService<IQueueAdapterFactory>(provider).GetStreamQueueMapper();

@@ -87,6 +87,9 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres)
         await page.WaitForURLAsync($"http://127.0.0.1:{first.HttpPort}/dashboard/relationgraph");
         var queues = page.GetByTestId("redundancy-queues");
         await Expect(queues).ToContainTextAsync("outbox-0");
+        // Two shards, one queue each: each silo holds the lease of one and pulls it.
+        await Expect(queues).ToContainTextAsync($"127.0.0.1:{first.SiloPort}:");
+        await Expect(queues).ToContainTextAsync($"127.0.0.1:{second.SiloPort}:");
         await Expect(page.GetByTestId("section-silos")).ToContainTextAsync(secondSilo);
         var landed = page.GetByTestId("redundancy-chart-1-landed");
         await WaitForAsync(page, async () => await LegendValueAsync(landed) > 0, "fan rows landing on this silo");

@@ -100,7 +100,7 @@ internal static class RedundancyCluster
         var silos = cluster.Silos.Select(s => s.SiloAddress).ToList();
         var leases = services.GetRequiredService<PostgresLeaseProvider>();
         var holders = await Eventually.ValueAsync(
-            async ct => new Dictionary<string, SiloAddress>(await leases.HoldersAsync(provider, ct)),
+            ct => leases.HoldersAsync(provider, ct),
             held => queues.All(q => held.TryGetValue(q.ToString(), out var silo) && silos.Contains(silo))
                 && silos.All(silo => held.Values.Count(s => s.Equals(silo)) is var n && n >= queues.Count / silos.Count && n <= (queues.Count + silos.Count - 1) / silos.Count),
             TimeSpan.FromSeconds(60),
