@@ -4,8 +4,9 @@ namespace RelationGraph.Benchmarks;
 
 /// <summary>
 /// CPU time spent while a piece of work ran: by the whole machine (from <c>/proc/stat</c>, so PostgreSQL's backends
-/// count too) and by this process (the client and the in-process silo). On a machine without <c>/proc/stat</c> the
-/// machine figure is NaN.
+/// count too) and by this process (the client and the in-process silo); and the bytes this process allocated meanwhile,
+/// which unlike CPU time do not vary with the machine's speed. On a machine without <c>/proc/stat</c> the machine figure
+/// is NaN.
 /// </summary>
 internal sealed class CpuMeter
 {
@@ -13,11 +14,13 @@ internal sealed class CpuMeter
 
     private readonly double _machineStart = MachineBusySeconds();
     private readonly TimeSpan _processStart = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly long _allocatedStart = GC.GetTotalAllocatedBytes();
 
     /// <summary>The CPU used since this meter was made.</summary>
     public CpuUsage Read() => new(
         MachineBusySeconds() - _machineStart,
-        (Process.GetCurrentProcess().TotalProcessorTime - _processStart).TotalSeconds);
+        (Process.GetCurrentProcess().TotalProcessorTime - _processStart).TotalSeconds,
+        GC.GetTotalAllocatedBytes() - _allocatedStart);
 
     private static double MachineBusySeconds()
     {
@@ -34,14 +37,18 @@ internal sealed class CpuMeter
     }
 }
 
-/// <summary>CPU seconds used by the whole machine and by this process.</summary>
-internal readonly record struct CpuUsage(double MachineSeconds, double ProcessSeconds)
+/// <summary>CPU seconds used by the whole machine and by this process, and the bytes this process allocated.</summary>
+internal readonly record struct CpuUsage(double MachineSeconds, double ProcessSeconds, long AllocatedBytes)
 {
-    public static CpuUsage operator +(CpuUsage a, CpuUsage b) => new(a.MachineSeconds + b.MachineSeconds, a.ProcessSeconds + b.ProcessSeconds);
+    public static CpuUsage operator +(CpuUsage a, CpuUsage b) =>
+        new(a.MachineSeconds + b.MachineSeconds, a.ProcessSeconds + b.ProcessSeconds, a.AllocatedBytes + b.AllocatedBytes);
 
     /// <summary>Microseconds of machine CPU per unit of work.</summary>
     public double MachineMicrosecondsPer(long count) => count == 0 ? double.NaN : MachineSeconds * 1e6 / count;
 
     /// <summary>Microseconds of this process's CPU per unit of work.</summary>
     public double ProcessMicrosecondsPer(long count) => count == 0 ? double.NaN : ProcessSeconds * 1e6 / count;
+
+    /// <summary>Bytes this process allocated per unit of work.</summary>
+    public double AllocatedBytesPer(long count) => count == 0 ? double.NaN : (double)AllocatedBytes / count;
 }

@@ -102,9 +102,9 @@ internal static class WriteBenchmark
             landed.Sort();
             results.Add(new WriteResult(
                 concurrency, rounds, duration.TotalSeconds, users, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds,
-                serviceCpu.MachineMicrosecondsPer(s.Count), serviceCpu.ProcessMicrosecondsPer(s.Count),
+                serviceCpu.MachineMicrosecondsPer(s.Count), serviceCpu.ProcessMicrosecondsPer(s.Count), serviceCpu.AllocatedBytesPer(s.Count),
                 Percentiles.Of(landed, 0.50), Percentiles.Of(landed, 0.99), peakBacklog,
-                baselineCpu.MachineMicrosecondsPer(b.Count), baselineCpu.ProcessMicrosecondsPer(b.Count), BaselineDatabase.Description));
+                baselineCpu.MachineMicrosecondsPer(b.Count), baselineCpu.ProcessMicrosecondsPer(b.Count), baselineCpu.AllocatedBytesPer(b.Count), BaselineDatabase.Description));
         }
 
         var stored = await storage.CountEdgesAsync(cancellationToken);
@@ -115,17 +115,19 @@ internal static class WriteBenchmark
             $"baseline did {baselineFollows:N0}, stores {baselineStored.Following:N0} and {baselineStored.Fans:N0}");
 
         var table = new MarkdownTable(
-            "callers", "service follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in silo+client)", "landing lag p50 / p99 ms", "peak backlog",
-            "baseline follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in client)", "throughput ratio", "max fan drain ms");
+            "callers", "service follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in silo+client)", "KB allocated/follow", "landing lag p50 / p99 ms", "peak backlog",
+            "baseline follows/s", "p50 ms", "p99 ms", "CPU µs/follow", "(in client)", "KB allocated/follow", "throughput ratio", "max fan drain ms");
         foreach (var r in results)
         {
             table.Add(
                 r.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 MarkdownTable.Rate(r.Service.PerSecond), MarkdownTable.Milliseconds(r.Service.P50), MarkdownTable.Milliseconds(r.Service.P99),
                 MarkdownTable.Number(r.ServiceCpuMicroseconds, "0"), MarkdownTable.Number(r.ServiceProcessCpuMicroseconds, "0"),
+                MarkdownTable.Number(r.ServiceAllocatedBytes / 1024, "0.0"),
                 $"{MarkdownTable.Number(r.LandingP50Milliseconds, "0.0")} / {MarkdownTable.Number(r.LandingP99Milliseconds, "0.0")}", MarkdownTable.Number(r.PeakBacklog, "N0"),
                 MarkdownTable.Rate(r.Baseline.PerSecond), MarkdownTable.Milliseconds(r.Baseline.P50), MarkdownTable.Milliseconds(r.Baseline.P99),
                 MarkdownTable.Number(r.BaselineCpuMicroseconds, "0"), MarkdownTable.Number(r.BaselineProcessCpuMicroseconds, "0"),
+                MarkdownTable.Number(r.BaselineAllocatedBytes / 1024, "0.0"),
                 MarkdownTable.Ratio(r.ThroughputRatio), MarkdownTable.Number(r.MaxFanDrainMilliseconds, "0"));
         }
 
@@ -134,7 +136,7 @@ internal static class WriteBenchmark
         Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
         Console.WriteLine("landing lag: follow event time to fan row written, as the fan grains measure it; peak backlog: the most stream events waiting (sampled every 100 ms). Both over the service rounds, until their fans landed.");
-        Console.WriteLine("CPU µs/follow: the whole machine's busy CPU time (/proc/stat) per acknowledged follow, the service's until its fan copies landed; in brackets the part of the benchmark process (the SDK client and silo, or the baseline's Npgsql client), the rest being PostgreSQL's.");
+        Console.WriteLine("CPU µs/follow: the whole machine's busy CPU time (/proc/stat) per acknowledged follow, the service's until its fan copies landed; in brackets the part of the benchmark process (the SDK client and silo, or the baseline's Npgsql client), the rest being PostgreSQL's. KB allocated/follow: the bytes the benchmark process allocated per acknowledged follow, over the same time (unlike CPU time, not moved by the machine's speed).");
         if (statements > 0)
         {
             await StatementStats.PrintAsync(server, "relationgraph%", statements, serviceFollows, "service follow", cancellationToken);
@@ -154,6 +156,6 @@ internal static class WriteBenchmark
     private sealed record WriteResult(
         int Concurrency, int Rounds, double SecondsPerRound, int Users, string Redundancy,
         LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds,
-        double ServiceCpuMicroseconds, double ServiceProcessCpuMicroseconds, double LandingP50Milliseconds, double LandingP99Milliseconds, long PeakBacklog,
-        double BaselineCpuMicroseconds, double BaselineProcessCpuMicroseconds, string BaselineSchema);
+        double ServiceCpuMicroseconds, double ServiceProcessCpuMicroseconds, double ServiceAllocatedBytes, double LandingP50Milliseconds, double LandingP99Milliseconds, long PeakBacklog,
+        double BaselineCpuMicroseconds, double BaselineProcessCpuMicroseconds, double BaselineAllocatedBytes, string BaselineSchema);
 }
