@@ -11,7 +11,7 @@ public sealed class BenchmarkScenarioTests : IDisposable
 
     public static TheoryData<string, string[]> Scenarios => new()
     {
-        { "write", ["--concurrency", "1,4", "--duration", "0.5", "--rounds", "1", "--users", "1000", "--warmup", "0.5", "--statements", "5"] },
+        { "write", ["--concurrency", "1,4", "--duration", "0.5", "--rounds", "1", "--users", "1000", "--followees", "500", "--warmup", "0.5", "--statements", "5"] },
         { "read", ["--users", "2000", "--edges", "10000", "--samples", "20"] },
         { "mixed", ["--users", "2000", "--edges", "10000", "--duration", "2", "--rounds", "2", "--concurrency", "4", "--activate", "200"] },
         { "fanout", ["--shards", "3", "--repeat", "20"] },
