@@ -15,12 +15,7 @@ public sealed partial class StorageInitializer(ShardSet shards, PageCursorCodec 
     /// <summary>Initializes storage from <see cref="StorageOptions.ConnectionString"/>.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var metaConnectionString = options.Value.ConnectionString;
-        if (string.IsNullOrWhiteSpace(metaConnectionString))
-        {
-            throw new InvalidOperationException("RelationGraph:ConnectionString (the meta database) is not set.");
-        }
-
+        var metaConnectionString = options.Value.RequireConnectionString();
         await StorageBootstrap.InitializeAsync(shards, metaConnectionString, options.Value, cancellationToken);
         await using (var metaDatabase = NpgsqlDataSource.Create(metaConnectionString))
         {

@@ -6,8 +6,15 @@ public sealed class StorageOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "RelationGraph";
 
-    /// <summary>The meta database (shard map; later membership and reminders). When empty in development, a private server is started.</summary>
+    /// <summary>
+    /// The meta database (shard map, Orleans' membership, reminders and grain state, the stream queues' leases). When empty
+    /// in development, a private server is started.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary><see cref="ConnectionString"/>, which whatever uses the meta database needs set.</summary>
+    public string RequireConnectionString() =>
+        string.IsNullOrWhiteSpace(ConnectionString) ? throw new InvalidOperationException("RelationGraph:ConnectionString (the meta database) is not set.") : ConnectionString;
 
     /// <summary>How many physical shard databases to create on the meta database's server on first start. Default 4.</summary>
     public int Shards { get; set; } = 4;

@@ -21,7 +21,7 @@ public sealed class PostgresLeaseProvider : ILeaseProvider, IAsyncDisposable
 
     /// <summary>Leases held for <paramref name="silo"/> in the meta database of <paramref name="storage"/>.</summary>
     public PostgresLeaseProvider(IOptions<StorageOptions> storage, ILocalSiloDetails silo)
-        : this(storage.Value.ConnectionString ?? throw new InvalidOperationException("RelationGraph:ConnectionString (the meta database) is not set."), silo.SiloAddress)
+        : this(storage.Value.RequireConnectionString(), silo.SiloAddress)
     {
     }
 
