@@ -46,7 +46,11 @@ public interface IRelationGraphClient
     /// <exception cref="ArgumentException">The cursor is not the unchanged next cursor of this list (malformed, altered, or another list's).</exception>
     Task<EdgePage> GetFollowingAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);
 
-    /// <summary>A page of the users following <paramref name="userId"/>, newest first.</summary>
+    /// <summary>
+    /// A page of the users following <paramref name="userId"/>, newest first. A user with very many fans is read from its
+    /// fan buckets (<see cref="FanPageRouter"/>), whose pages may leave out the fans that landed within their cache time
+    /// (<c>RelationGraph:FanBuckets:ReadCacheTimeToLive</c>, 1 s).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The page size is out of range.</exception>
     /// <exception cref="ArgumentException">The cursor is not the unchanged next cursor of this list (malformed, altered, or another list's).</exception>
     Task<EdgePage> GetFansAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default);

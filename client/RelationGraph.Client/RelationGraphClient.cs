@@ -23,6 +23,7 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IClusterClient _cluster;
+    private readonly FanPageRouter _fans;
     private readonly RelationGraphClientOptions _options;
     private readonly bool _ownsHost;
     private IHost? _host;
@@ -49,6 +50,7 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
         }
 
         _cluster = cluster;
+        _fans = new FanPageRouter(cluster);
         _options = options;
         _host = host;
         _ownsHost = host is not null;
@@ -135,7 +137,7 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     public Task<EdgePage> GetFansAsync(UserId userId, PageRequest? page = null, CancellationToken cancellationToken = default)
     {
         var request = (page ?? new PageRequest()).Validate();
-        return CallAsync(() => Fans(userId).GetFansAsync(request), cancellationToken);
+        return CallAsync(() => _fans.GetFansAsync(userId, request), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -291,8 +293,6 @@ public sealed class RelationGraphClient : IRelationGraphClient, IAsyncDisposable
     }
 
     private IFollowingGrain Following(UserId userId) => _cluster.GetGrain<IFollowingGrain>(userId.Value);
-
-    private IFanGrain Fans(UserId userId) => _cluster.GetGrain<IFanGrain>(userId.Value);
 
     private ISocialGrain Social(UserId userId) => _cluster.GetGrain<ISocialGrain>(userId.Value);
 

@@ -1,9 +1,12 @@
+using Orleans.Concurrency;
+
 namespace RelationGraph.Abstractions;
 
 /// <summary>
 /// One bucket of a celebrity's fan list: writes the fan copies of the followers that hash to it, beside the user's other
-/// buckets, so a user gaining fans fast is not one activation writing one batch at a time. Keyed by the user id and the
-/// bucket's stream namespace (<c>follows/3</c>). Its rows are the user's fan rows: pages and the count are the fan grain's.
+/// buckets, so a user gaining fans fast is not one activation writing one batch at a time, and serves the user's fan
+/// pages beside them, so one read at a time is not one activation either. Keyed by the user id and
+/// <see cref="FanBucketKey.Of"/> the bucket.
 /// </summary>
 [Alias("RelationGraph.IFanBucketGrain")]
 public interface IFanBucketGrain : IGrainWithIntegerCompoundKey
@@ -14,4 +17,18 @@ public interface IFanBucketGrain : IGrainWithIntegerCompoundKey
     /// </summary>
     [Alias("ApplyAsync")]
     Task<bool> ApplyAsync(FollowChanged change);
+
+    /// <summary>
+    /// One page of the user's whole fan list (every bucket's rows, newest first), as <see cref="IFanGrain.GetFansAsync"/>
+    /// reads it: the cursors of both are the same. A page is at most the bucket's cache time old
+    /// (<c>RelationGraph:FanBuckets:ReadCacheTimeToLive</c>).
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("GetFansAsync")]
+    Task<EdgePage> GetFansAsync(PageRequest page);
+
+    /// <summary>Tells an active bucket that its user is being deleted: its reads answer <see cref="Deletion.UserDeletedException"/> from now on.</summary>
+    [AlwaysInterleave]
+    [Alias("MarkDeletedAsync")]
+    Task MarkDeletedAsync();
 }

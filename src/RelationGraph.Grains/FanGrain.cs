@@ -14,7 +14,7 @@ namespace RelationGraph.Grains;
 /// subscriber of the follow stream keyed by its user: whichever stream provider carries the deployment's follow events
 /// (the outbox in Stream mode, the replication feed in Cdc mode) delivers them here in batches. Once the user has more
 /// fans than <see cref="FanBucketOptions.Threshold"/>, it moves the user into buckets: from then on
-/// <see cref="FanBucketGrain"/>s write the copies, and this grain serves the pages and the count.
+/// <see cref="FanBucketGrain"/>s write the copies and serve the pages readers send them, and this grain serves the count.
 /// </summary>
 [ImplicitStreamSubscription(RedundancyOptions.FollowStream)]
 public sealed partial class FanGrain(
@@ -57,7 +57,13 @@ public sealed partial class FanGrain(
     public async Task ApplyAllAsync(IReadOnlyList<FollowChanged> changes) =>
         await MoveIntoBucketsIfDueAsync((await _cache.WriteAsync(() => Writes.ApplyAllAsync(changes))).Added);
 
-    public Task<EdgePage> GetFansAsync(PageRequest page) => Deletion.ReadPageAsync(check => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p, check)));
+    public async Task<EdgePage> GetFansAsync(PageRequest page)
+    {
+        var fans = await Deletion.ReadPageAsync(check => _cache.GetPageAsync(page, p => store.GetPageAsync(EdgeDirection.Fans, Me, p, check)));
+
+        // Tells the reader where this user's next reads are served (FanPageRouter).
+        return bucketMap.TryGetBuckets(Me, out var buckets) ? fans with { Buckets = buckets } : fans;
+    }
 
     public Task<long> GetFanCountAsync() => Deletion.ReadAsync(() => _cache.GetCountAsync(() => store.GetCountAsync(EdgeDirection.Fans, Me)));
 

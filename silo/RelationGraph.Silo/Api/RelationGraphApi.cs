@@ -1,4 +1,5 @@
 using RelationGraph.Abstractions;
+using RelationGraph.Client;
 
 namespace RelationGraph.Silo.Api;
 
@@ -31,8 +32,7 @@ public static class RelationGraphApi
             .WithSummary("List whom a user follows")
             .WithDescription("One page, newest first; pass nextCursor as cursor for the next page. limit is 1 to 1000 (default 50).");
 
-        users.MapGet("/fans", (UserId userId, int? limit, string? cursor, IGrainFactory grains) =>
-            grains.GetGrain<IFanGrain>(userId.Value).GetFansAsync(Page(limit, cursor)))
+        users.MapGet("/fans", (UserId userId, int? limit, string? cursor, FanPageRouter fans) => fans.GetFansAsync(userId, Page(limit, cursor)))
             .WithName("GetFans")
             .WithSummary("List a user's fans")
             .WithDescription("One page of the users following userId, newest first; pass nextCursor as cursor for the next page.");

@@ -5,6 +5,7 @@ using RelationGraph.Abstractions;
 using RelationGraph.Abstractions.Deletion;
 using RelationGraph.Grains.Audit;
 using RelationGraph.Persistence;
+using RelationGraph.Persistence.FanBuckets;
 
 namespace RelationGraph.Grains.Deletion;
 
@@ -18,6 +19,7 @@ namespace RelationGraph.Grains.Deletion;
 public sealed partial class UserDeletionGrain(
     [PersistentState("user-deletion", AuditOptions.GrainStorageName)] IPersistentState<UserDeletionProgress> state,
     EdgeStore store,
+    FanBucketMap bucketMap,
     DeletionMetrics metrics,
     IOptions<DeletionOptions> options,
     IOptions<ListCacheOptions> cacheOptions,
@@ -141,10 +143,14 @@ public sealed partial class UserDeletionGrain(
         {
             case DeletionPhase.Marking:
                 p.MarkedAt = await Task.WhenAll(shards.Select(shard => EdgeStore.MarkDeletedAsync(shard, Me, cancellationToken)));
-                await Task.WhenAll(
+                // A bucketed user's buckets serve its fan pages too; the move into buckets is stored before any routes there.
+                await bucketMap.RefreshAsync(cancellationToken);
+                var buckets = bucketMap.TryGetBuckets(Me, out var count) ? count : 0;
+                await Task.WhenAll([
                     GrainFactory.GetGrain<IFollowingGrain>(Me.Value).MarkDeletedAsync(),
                     GrainFactory.GetGrain<IFanGrain>(Me.Value).MarkDeletedAsync(),
-                    GrainFactory.GetGrain<ISocialGrain>(Me.Value).MarkDeletedAsync());
+                    GrainFactory.GetGrain<ISocialGrain>(Me.Value).MarkDeletedAsync(),
+                    .. Enumerable.Range(0, buckets).Select(b => GrainFactory.GetGrain<IFanBucketGrain>(Me.Value, FanBucketKey.Of(b)).MarkDeletedAsync())]);
                 p.MarksHeldAt = time.GetUtcNow();
                 p.Phase = DeletionPhase.WaitingForWriters;
                 break;

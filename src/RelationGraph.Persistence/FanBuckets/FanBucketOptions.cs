@@ -20,4 +20,11 @@ public sealed class FanBucketOptions
 
     /// <summary>How often a silo looks for users moved into buckets by other silos. Until it has, it sends their copies to their fan grains, which write them too. Default 5 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a bucket grain serves a fan page it has read: readers spread a bucketed user's reads over its buckets,
+    /// whose pages show a new fan within this time (the fan copies land asynchronously anyway). Zero turns the buckets'
+    /// caches off. Default 1 s.
+    /// </summary>
+    public TimeSpan ReadCacheTimeToLive { get; set; } = TimeSpan.FromSeconds(1);
 }

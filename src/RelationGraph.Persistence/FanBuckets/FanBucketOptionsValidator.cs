@@ -29,6 +29,11 @@ public sealed class FanBucketOptionsValidator : IValidateOptions<FanBucketOption
             failures.Add($"{FanBucketOptions.SectionName}:RefreshInterval must be positive (has {options.RefreshInterval}).");
         }
 
+        if (options.ReadCacheTimeToLive < TimeSpan.Zero)
+        {
+            failures.Add($"{FanBucketOptions.SectionName}:ReadCacheTimeToLive must not be negative (has {options.ReadCacheTimeToLive}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

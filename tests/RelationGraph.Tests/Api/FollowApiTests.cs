@@ -128,6 +128,7 @@ public sealed class FollowApiTests(SiloFixture silo) : IClassFixture<SiloFixture
         Assert.Equal([followed[2].Value, followed[1].Value], items.Select(i => i.GetProperty("userId").GetInt64()));
         Assert.EndsWith("Z", items[0].GetProperty("since").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.String, json.RootElement.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(["items", "nextCursor"], json.RootElement.EnumerateObject().Select(p => p.Name));
         var rest = await Client.FollowingAsync(a, 2, json.RootElement.GetProperty("nextCursor").GetString());
         Assert.Equal([followed[0]], rest.Items.Select(i => i.UserId));
         Assert.Null(rest.NextCursor);

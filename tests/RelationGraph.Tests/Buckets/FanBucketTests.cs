@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using RelationGraph.Abstractions;
+using RelationGraph.Client;
 using RelationGraph.Persistence;
 using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Testing;
@@ -13,8 +14,9 @@ using RelationGraph.Tests.Social;
 namespace RelationGraph.Tests.Buckets;
 
 /// <summary>
-/// A celebrity's fan copies spread over bucket grains once their fan count passes the threshold: the move happens under
-/// load without losing or doubling a fan, the count stays exact, and pages walked while follows arrive stay whole.
+/// A celebrity's fan copies and reads spread over bucket grains once their fan count passes the threshold: the move
+/// happens under load without losing or doubling a fan, the count stays exact, and pages walked while follows arrive,
+/// from the fan grain and the buckets, stay whole.
 /// </summary>
 public sealed class FanBucketTests(PostgresFixture postgres)
 {
@@ -104,24 +106,50 @@ public sealed class FanBucketTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_bucketed_users_reads_show_new_fans_at_once_and_deletion_removes_its_bucket_listing()
+    public async Task A_bucketed_users_pages_are_read_from_its_buckets_its_count_stays_exact_and_deletion_reaches_them()
     {
         await using var cluster = await StartAsync("Sync", threshold: 5, checkEvery: 1, "buckets_reads");
         var star = new UserId(3_000);
-        foreach (var follower in RedundancyCluster.Users(40_001, 10))
+        foreach (var follower in RedundancyCluster.Users(40_001, 5))
         {
             await Following(cluster, follower).FollowAsync(star);
         }
 
-        // Cached by the fan grain, then written by a bucket: the bucket has the fan grain forget it.
-        Assert.Equal(10, (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items.Count);
-        Assert.Equal(10, await Fans(cluster, star).GetFanCountAsync());
-        await Following(cluster, new UserId(40_100)).FollowAsync(star);
-        Assert.Equal(new UserId(40_100), (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items[0].UserId);
-        Assert.Equal(11, await Fans(cluster, star).GetFanCountAsync());
+        // The fifth copy moved the user; the fan grain wrote every copy, so no bucket is active yet.
+        Assert.Equal(0, await BucketActivationsAsync(cluster));
+        var router = new FanPageRouter(cluster.Client);
+        var first = await router.GetFansAsync(star, new PageRequest(50));
+        Assert.Equal(4, first.Buckets);
+        Assert.Equal(5, await Fans(cluster, star).GetFanCountAsync());
 
+        // From then on the reads go to the buckets, at random, and each answers the whole list as the fan grain does.
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(first.Items, (await router.GetFansAsync(star, new PageRequest(50))).Items);
+        }
+
+        Assert.True(await BucketActivationsAsync(cluster) >= 2, "the reads did not spread over the buckets");
+        Assert.Equal(first.Items.Select(e => e.UserId), await WalkFansAsync(cluster, star, pageSize: 2));
+
+        // A new fan, written by a bucket: the fan grain forgets its page and count at once, every bucket shows it within its cache time.
+        var late = new UserId(40_100);
+        await Following(cluster, late).FollowAsync(star);
+        Assert.Equal(late, (await Fans(cluster, star).GetFansAsync(new PageRequest(50))).Items[0].UserId);
+        Assert.Equal(6, await Fans(cluster, star).GetFanCountAsync());
+        await Eventually.WaitAsync(
+            async _ => (await Task.WhenAll(Enumerable.Range(0, 4).Select(b => Bucket(cluster, star, b).GetFansAsync(new PageRequest(50)))))
+                .All(p => p.Items.Count == 6 && p.Items[0].UserId == late),
+            Deadline, () => "every bucket shows the new fan", Token);
+
+        // Active buckets hear of the deletion: the user's pages answer as deleted, whichever bucket serves them.
         await cluster.Client.GetGrain<Abstractions.Deletion.IUserDeletionGrain>(star.Value).DeleteAsync();
         await cluster.WaitForDeletionAsync(star, Token);
+        for (var b = 0; b < 4; b++)
+        {
+            await Assert.ThrowsAsync<Abstractions.Deletion.UserDeletedException>(() => Bucket(cluster, star, b).GetFansAsync(new PageRequest(50)));
+        }
+
+        await Assert.ThrowsAsync<Abstractions.Deletion.UserDeletedException>(() => router.GetFansAsync(star, new PageRequest(50)));
         Assert.Equal(0, await cluster.Shards().For(star).ScalarAsync<long>("SELECT count(*) FROM fan_buckets WHERE user_id = $1", Token, star.Value));
         Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
     }
@@ -133,7 +161,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         // bucket: whichever grain writes them, in whatever order, the newest event wins and the count follows.
         await using var cluster = await StartAsync("Stream", threshold: 1_000, checkEvery: 1_000, "buckets_stale_routing");
         var (star, fan) = (new UserId(4_000), new UserId(40_001));
-        var bucket = cluster.Client.GetGrain<IFanBucketGrain>(star.Value, "follows/2");
+        var bucket = Bucket(cluster, star, 2);
         var at = DateTimeOffset.UtcNow;
         FollowChanged Change(EdgeState state, int seconds) => new(fan, star, state, at.AddSeconds(seconds));
 
@@ -159,13 +187,15 @@ public sealed class FanBucketTests(PostgresFixture postgres)
             ["RelationGraph:FanBuckets:RefreshInterval"] = "00:00:00.200",
         }, silos: 2, meta: postgres.NewDatabase(database));
 
+    // As readers do: the first page from the fan grain, the next ones, once it said so, from the buckets at random.
     private static async Task<List<UserId>> WalkFansAsync(TestCluster cluster, UserId star, int pageSize)
     {
+        var router = new FanPageRouter(cluster.Client);
         var walked = new List<UserId>();
         string? cursor = null;
         do
         {
-            var page = await Fans(cluster, star).GetFansAsync(new PageRequest(pageSize, cursor));
+            var page = await router.GetFansAsync(star, new PageRequest(pageSize, cursor));
             walked.AddRange(page.Items.Select(e => e.UserId));
             cursor = page.NextCursor;
         }
@@ -187,6 +217,8 @@ public sealed class FanBucketTests(PostgresFixture postgres)
     private static IFollowingGrain Following(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFollowingGrain>(user.Value);
 
     private static IFanGrain Fans(TestCluster cluster, UserId user) => cluster.Client.GetGrain<IFanGrain>(user.Value);
+
+    private static IFanBucketGrain Bucket(TestCluster cluster, UserId user, int bucket) => cluster.Client.GetGrain<IFanBucketGrain>(user.Value, FanBucketKey.Of(bucket));
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 }
