@@ -40,8 +40,9 @@ static int Usage()
                     --tls off: plain TCP only, on: TLS only, both: each silo count over plain TCP, then over TLS
           relbench  [--follows 20000] [--concurrency 1,8] [--samples 2000] [--modes Sync,Stream,Cdc] [--buckets 0,16] [--bucket-after 1000] [--readers 1]
                     --buckets: fan buckets per run (0 = none); with buckets the celebrity moves in after --bucket-after fans
-          write     [--concurrency 1,8,64] [--duration 5] [--rounds 3] [--users 100000] [--followees N]
-                    seconds per round and side; follows among --users users, followees among the first N (all)
+          write     [--concurrency 1,8,64] [--duration 5] [--rounds 3] [--users 100000] [--followees N] [--shards 4]
+                    seconds per round and side; follows among --users users, followees among the first N (all);
+                    --shards: shard databases the service's rows spread over, all on the run's one server
           read      [--users 100000] [--edges 1000000] [--samples 5000] [--skew zipf:1.1]
           mixed     [--users 1000000] [--edges 10000000] [--duration 60] [--rounds 6] [--concurrency 64]
                     [--activate 100000] [--skew zipf:1.1] [--data-dir DIR]

@@ -24,12 +24,16 @@ internal sealed class ServiceShards : IAsyncDisposable
     public ShardSet Shards { get; }
 
     /// <summary>Opens (creating and migrating on first use, with a silo's defaults: 4 shards) the storage of <paramref name="metaConnectionString"/>.</summary>
-    public static async Task<ServiceShards> OpenAsync(string metaConnectionString, CancellationToken cancellationToken)
+    public static Task<ServiceShards> OpenAsync(string metaConnectionString, CancellationToken cancellationToken) =>
+        OpenAsync(metaConnectionString, new StorageOptions().Shards, cancellationToken);
+
+    /// <summary>Opens the storage of <paramref name="metaConnectionString"/>, creating <paramref name="shardCount"/> shards on first use.</summary>
+    public static async Task<ServiceShards> OpenAsync(string metaConnectionString, int shardCount, CancellationToken cancellationToken)
     {
         var shards = new ShardSet();
         try
         {
-            await StorageBootstrap.InitializeAsync(shards, metaConnectionString, new StorageOptions(), cancellationToken);
+            await StorageBootstrap.InitializeAsync(shards, metaConnectionString, new StorageOptions { Shards = shardCount }, cancellationToken);
             return new ServiceShards(shards);
         }
         catch

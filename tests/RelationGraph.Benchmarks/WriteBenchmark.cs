@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using RelationGraph.Abstractions;
+using RelationGraph.Persistence;
 using RelationGraph.Persistence.Sharding;
 
 namespace RelationGraph.Benchmarks;
 
 /// <summary>
 /// Scenario 1, writes: follows through the client SDK (random follower/followee pairs, never repeated) on one silo with
-/// 4 shards, against the seed's double write done directly with Npgsql (<see cref="BaselineDatabase"/>), at each
+/// 4 shards (<c>--shards</c>), against the seed's double write done directly with Npgsql (<see cref="BaselineDatabase"/>), at each
 /// concurrency, in alternating rounds, after an unmeasured warm-up of each side. After each service round the run waits for the fan copies to land, so the
 /// asynchronous fan writes of one side never run during the other's round.
 /// </summary>
@@ -19,6 +20,7 @@ internal static class WriteBenchmark
         var rounds = arguments.Int("rounds", 3);
         var users = arguments.Int("users", 100_000, minimum: 1000);
         var followees = arguments.Int("followees", users, minimum: 2);
+        var shardCount = arguments.Int("shards", new StorageOptions().Shards, minimum: 1);
         var output = arguments.Text("out");
         var warmUp = arguments.Seconds("warmup", 10);
         var statements = arguments.Int("statements", 0, minimum: 0);
@@ -26,9 +28,10 @@ internal static class WriteBenchmark
 
         await using var server = await BenchmarkServer.StartAsync("write", null, cancellationToken, trackStatements: statements > 0);
         var meta = server.ConnectionString("relationgraph");
-        await using var storage = await ServiceShards.OpenAsync(meta, cancellationToken);
+        await using var storage = await ServiceShards.OpenAsync(meta, shardCount, cancellationToken);
         await using var baseline = await BaselineDatabase.CreateAsync(server, cancellationToken);
-        await using var silo = await InProcessSilo.StartAsync(meta, server.SiloDirectory, null, cancellationToken);
+        var settings = new Dictionary<string, string> { ["Shards"] = shardCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await using var silo = await InProcessSilo.StartAsync(meta, server.SiloDirectory, settings, cancellationToken);
         await using var client = await silo.ConnectAsync(cancellationToken);
 
         var pairs = new PairSource(users, followees);
@@ -102,7 +105,7 @@ internal static class WriteBenchmark
             var (s, b) = (service.Summarize(0), direct.Summarize(0));
             landed.Sort();
             results.Add(new WriteResult(
-                concurrency, rounds, duration.TotalSeconds, users, followees, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds,
+                concurrency, rounds, duration.TotalSeconds, users, followees, shardCount, silo.Redundancy.ToString(), s, b, s.PerSecond / b.PerSecond, longestDrain.TotalMilliseconds,
                 serviceCpu.MachineMicrosecondsPer(s.Count), serviceCpu.ProcessMicrosecondsPer(s.Count), serviceCpu.AllocatedBytesPer(s.Count),
                 Percentiles.Of(landed, 0.50), Percentiles.Of(landed, 0.99), peakBacklog,
                 baselineCpu.MachineMicrosecondsPer(b.Count), baselineCpu.ProcessMicrosecondsPer(b.Count), baselineCpu.AllocatedBytesPer(b.Count), BaselineDatabase.Description));
@@ -134,7 +137,7 @@ internal static class WriteBenchmark
 
         table.Print();
         Console.WriteLine();
-        Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, 4 shards, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users{(followees < users ? $", followees among the first {followees:N0}" : "")}.");
+        Console.WriteLine($"service: FollowAsync through the client SDK ({silo.Endpoint.Transport}), 1 in-process silo, {shardCount} shard(s) on one PostgreSQL, Redundancy {silo.Redundancy}; {rounds} round(s) of {duration.TotalSeconds:0.#} s per side and concurrency, alternating; pairs among {users:N0} users{(followees < users ? $", followees among the first {followees:N0}" : "")}.");
         Console.WriteLine($"baseline: {BaselineDatabase.Description}.");
         Console.WriteLine("landing lag: follow event time to fan row written, as the fan grains measure it; peak backlog: the most stream events waiting (sampled every 100 ms). Both over the service rounds, until their fans landed.");
         Console.WriteLine("CPU µs/follow: the whole machine's busy CPU time (/proc/stat) per acknowledged follow, the service's until its fan copies landed; in brackets the part of the benchmark process (the SDK client and silo, or the baseline's Npgsql client), the rest being PostgreSQL's. KB allocated/follow: the bytes the benchmark process allocated per acknowledged follow, over the same time (unlike CPU time, not moved by the machine's speed).");
@@ -155,7 +158,7 @@ internal static class WriteBenchmark
     }
 
     private sealed record WriteResult(
-        int Concurrency, int Rounds, double SecondsPerRound, int Users, int Followees, string Redundancy,
+        int Concurrency, int Rounds, double SecondsPerRound, int Users, int Followees, int Shards, string Redundancy,
         LatencySummary Service, LatencySummary Baseline, double ThroughputRatio, double MaxFanDrainMilliseconds,
         double ServiceCpuMicroseconds, double ServiceProcessCpuMicroseconds, double ServiceAllocatedBytes, double LandingP50Milliseconds, double LandingP99Milliseconds, long PeakBacklog,
         double BaselineCpuMicroseconds, double BaselineProcessCpuMicroseconds, double BaselineAllocatedBytes, string BaselineSchema);
