@@ -72,8 +72,7 @@ public sealed class FanBucketGrain(
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<FollowChanged>().ResumeAsync(this);
 
-    public async Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) =>
-        await ForgetCachedIfAsync((await Writes.ApplyDeliveryAsync(items)).Changed > 0);
+    public async Task OnNextAsync(IList<SequentialItem<FollowChanged>> items) => await ForgetCachedIfAsync((await Writes.ApplyDeliveryAsync(items)).Changed > 0);
 
     public Task OnCompletedAsync() => Task.CompletedTask;
 

@@ -143,7 +143,8 @@ public sealed partial class UserDeletionGrain(
         {
             case DeletionPhase.Marking:
                 p.MarkedAt = await Task.WhenAll(shards.Select(shard => EdgeStore.MarkDeletedAsync(shard, Me, cancellationToken)));
-                // A bucketed user's buckets serve its fan pages too; the move into buckets is stored before any routes there.
+                // A bucketed user's buckets serve its fan pages too. Readers learn of buckets only once the move is stored,
+                // so the listing read after the marks names every bucket a reader can have reached.
                 await bucketMap.RefreshAsync(cancellationToken);
                 var buckets = bucketMap.TryGetBuckets(Me, out var count) ? count : 0;
                 await Task.WhenAll([
