@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using RelationGraph.Abstractions;
 using RelationGraph.Persistence.FanBuckets;
 using RelationGraph.Testing;
+using RelationGraph.Tests.Buckets;
 using RelationGraph.Tests.Fixtures;
 
 namespace RelationGraph.Tests.Api;
@@ -38,7 +38,7 @@ public sealed class FanBucketApiTests(FanBucketApiTests.BucketingSiloFixture sil
             Assert.Equal(all.Items, (await Client.FansAsync(star)).Items);
         }
 
-        Assert.True(await BucketActivationsAsync() >= 2, "the REST reads did not spread over the buckets");
+        Assert.True(await FanBucketTests.BucketActivationsAsync(silo.Factory.Services.GetRequiredService<IGrainFactory>()) >= 2, "the REST reads did not spread over the buckets");
         Assert.Equal(all.Items, await RelationGraphApiClient.WalkAsync(cursor => Client.FansAsync(star, 2, cursor)));
 
         using (var _ = await Client.DeleteAsync($"/v1/users/{star}", Token))
@@ -53,11 +53,6 @@ public sealed class FanBucketApiTests(FanBucketApiTests.BucketingSiloFixture sil
             },
             Deadline, () => "410 for the deleted user's fans", Token);
     }
-
-    private async Task<int> BucketActivationsAsync() =>
-        (await silo.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
-            .Where(s => s.GrainType.Contains(nameof(RelationGraph.Grains.FanBucketGrain), StringComparison.Ordinal))
-            .Sum(s => s.ActivationCount);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

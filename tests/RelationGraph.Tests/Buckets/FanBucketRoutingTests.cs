@@ -37,7 +37,7 @@ public sealed class FanBucketRoutingTests
 
         Assert.True(queues.Distinct().Count() >= 6, $"16 buckets used only queues {string.Join(", ", queues.Distinct())} of 8");
         Assert.Equal(StreamQueue.QueueOf(Celebrity, 8), StreamQueue.QueueOf(RedundancyOptions.FollowStream, Celebrity, 8));
-        Assert.Equal(queues[3], StreamQueue.QueueOf(new StreamEvent("follows/3", Celebrity, []), 8));
+        Assert.Equal(queues[3], StreamQueue.QueueOf(new StreamEvent(FanBucketKey.Of(3), Celebrity, []), 8));
     }
 
     [Fact]

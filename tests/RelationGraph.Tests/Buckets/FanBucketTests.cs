@@ -68,7 +68,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
 
         // The move happened, and bucket grains wrote copies.
         Assert.Equal(4, await cluster.Shards().For(star).ScalarAsync<int>("SELECT buckets FROM fan_buckets WHERE user_id = $1", Token, star.Value));
-        Assert.True(await BucketActivationsAsync(cluster) >= 2, "no bucket grains were activated");
+        Assert.True(await BucketActivationsAsync(cluster.Client) >= 2, "no bucket grains were activated");
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         await WaitForCopiesAsync(cluster, "Stream");
         Assert.Equal(before.Count + during.Count, await cluster.Store().GetCountAsync(EdgeDirection.Fans, star, Token));
         Assert.Empty(await cluster.Shards().CountDriftsAsync(Token));
-        Assert.True(await BucketActivationsAsync(cluster) >= 2, "no bucket grains were activated");
+        Assert.True(await BucketActivationsAsync(cluster.Client) >= 2, "no bucket grains were activated");
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         }
 
         // The fifth copy moved the user; the fan grain wrote every copy, so no bucket is active yet.
-        Assert.Equal(0, await BucketActivationsAsync(cluster));
+        Assert.Equal(0, await BucketActivationsAsync(cluster.Client));
         var router = new FanPageRouter(cluster.Client);
         var first = await router.GetFansAsync(star, new PageRequest(50));
         Assert.Equal(4, first.Buckets);
@@ -128,7 +128,7 @@ public sealed class FanBucketTests(PostgresFixture postgres)
             Assert.Equal(first.Items, (await router.GetFansAsync(star, new PageRequest(50))).Items);
         }
 
-        Assert.True(await BucketActivationsAsync(cluster) >= 2, "the reads did not spread over the buckets");
+        Assert.True(await BucketActivationsAsync(cluster.Client) >= 2, "the reads did not spread over the buckets");
         Assert.Equal(first.Items.Select(e => e.UserId), await WalkFansAsync(cluster, star, pageSize: 2));
 
         // A new fan, written by a bucket: the fan grain forgets its page and count at once, every bucket shows it within its cache time.
@@ -203,8 +203,9 @@ public sealed class FanBucketTests(PostgresFixture postgres)
         return walked;
     }
 
-    private static async Task<int> BucketActivationsAsync(TestCluster cluster) =>
-        (await cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+    /// <summary>The fan bucket activations of the cluster <paramref name="grains"/> calls into.</summary>
+    internal static async Task<int> BucketActivationsAsync(IGrainFactory grains) =>
+        (await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
             .Where(s => s.GrainType.Contains(nameof(RelationGraph.Grains.FanBucketGrain), StringComparison.Ordinal))
             .Sum(s => s.ActivationCount);
 
